@@ -1,0 +1,43 @@
+# Thin wrappers over `python -m analysis ...`. Run `make help` for the list.
+YEAR ?= 2024-25
+AREA ?= E09000007
+JOBS ?= 2
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help book test pdf validate new-edition import-national verify clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
+	@echo "  Variables: YEAR=$(YEAR) AREA=$(AREA) JOBS=$(JOBS)"
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+book: $(STAMP) ## Execute the notebooks and build the book for YEAR and AREA
+	$(BIN)/python -m analysis build --year $(YEAR) --area $(AREA) --jobs $(JOBS)
+
+test: $(STAMP) ## Run the whole test suite (unit, notebook, build and browser tests)
+	$(BIN)/python -m pytest
+
+validate: $(STAMP) ## Check the partnership's figures for YEAR
+	$(BIN)/python -m analysis validate --year $(YEAR)
+
+new-edition: $(STAMP) ## Create return templates for YEAR
+	$(BIN)/python -m analysis new-edition $(YEAR)
+
+import-national: $(STAMP) ## Import national statistics from SOURCE (a folder of EES CSV files)
+	$(BIN)/python -m analysis import-national $(SOURCE)
+
+verify: $(STAMP) ## Rebuild YEAR in a temporary folder and report any difference
+	$(BIN)/python -m analysis verify --year $(YEAR) --area $(AREA)
+
+clean: ## Remove everything built (the virtual environment stays)
+	rm -rf _build

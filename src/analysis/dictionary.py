@@ -1,0 +1,55 @@
+"""The data dictionary appendix, generated from the indicator catalogue."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.catalogue import PERIOD_TYPE_LABELS, POLARITY_LABELS, load_catalogue, load_list_catalogue, load_sections
+from analysis.partnership import FIGURE_COLUMNS
+
+COLUMN_MEANINGS = {
+    "indicator_id": "The indicator's identifier, from the catalogue below.",
+    "period": "The period the value covers: 2024-25 for a financial year, 2024 for a calendar year, 2024/25 for an academic year.",
+    "value": "The number, without units or thousands separators (a percentage as 79.4, not 79.4%).",
+    "qualifier": "Blank, or how the report qualifies the number: about, more than, fewer than, at least.",
+    "status": "reported (stated in the source) or derived (worked out from other figures).",
+    "derivation": "For a derived value: how it was worked out.",
+    "document_id": "The source document, from documents.csv in the same folder.",
+    "source_section": "The section of the source document the value comes from.",
+    "source_quote": "The exact phrase in the source document that states the value.",
+}
+
+UNIT_LABELS = {
+    "count": "count", "percentage": "percentage (0 to 100)", "percentage_change": "percentage change",
+    "rate_per_10000": "rate per 10,000 children", "ratio": "ratio",
+}
+
+
+def input_format() -> pd.DataFrame:
+    """The columns of a partnership figures file and what goes in each."""
+    return pd.DataFrame({"Column": FIGURE_COLUMNS, "What it holds": [COLUMN_MEANINGS[c] for c in FIGURE_COLUMNS]})
+
+
+def indicator_dictionary(data_dir: Path | str | None = None) -> pd.DataFrame:
+    catalogue = load_catalogue(data_dir or None)
+    sections = load_sections(data_dir or None)
+    table = catalogue.assign(
+        section=catalogue["section"].map(sections["title"]),
+        unit=catalogue["unit"].map(UNIT_LABELS),
+        period_type=catalogue["period_type"].map(PERIOD_TYPE_LABELS),
+        polarity=catalogue["polarity"].map(POLARITY_LABELS),
+    )
+    return table[["indicator_id", "section", "title", "definition", "unit", "period_type", "polarity", "partner", "required"]].rename(columns={
+        "indicator_id": "Indicator id", "section": "Section", "title": "Title", "definition": "Definition",
+        "unit": "Unit", "period_type": "Period", "polarity": "Polarity", "partner": "Supplied by", "required": "Required",
+    }).reset_index(drop=True)
+
+
+def list_dictionary(data_dir: Path | str | None = None) -> pd.DataFrame:
+    lists = load_list_catalogue(data_dir or None)
+    sections = load_sections(data_dir or None)
+    return lists.assign(section=lists["section"].map(sections["title"]))[
+        ["list_id", "section", "title", "description", "partner", "required"]
+    ].rename(columns={"list_id": "List id", "section": "Section", "title": "Title", "description": "What it holds",
+                      "partner": "Supplied by", "required": "Required"}).reset_index(drop=True)

@@ -1,0 +1,68 @@
+"""The front page's key findings: each figure, its change on the previous period, its section."""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import paths
+from analysis.catalogue import load_sections
+from analysis.formatting import format_change
+from analysis.page import Page
+
+
+def load_key_findings(data_dir: Path | str | None = None) -> pd.DataFrame:
+    root = Path(data_dir) / "reference" if data_dir else paths.REFERENCE_DIR
+    table = pd.read_csv(root / "key_findings.csv", dtype=str, keep_default_na=False)
+    table["position"] = table["position"].astype(int)
+    return table.sort_values("position")
+
+
+def change_on_previous(page: Page, indicator_id: str) -> tuple[str, str]:
+    """('up 5.0%', 'from about 8,174 in 2023-24') or ('', '') when there is no earlier value."""
+    series = page.partnership.series(indicator_id)
+    if len(series) < 2:
+        return "", ""
+    previous, latest = series[-2], series[-1]
+    return format_change(previous.value, latest.value), f"from {previous.text} in {previous.period}"
+
+
+def key_findings_table(page: Page) -> pd.DataFrame:
+    """One row per key finding; each value is glued and registered on the page."""
+    sections = load_sections(page.data_dir)
+    rows = []
+    for finding in load_key_findings(page.data_dir).itertuples():
+        figure = page.glue_figure(f"key_{finding.indicator_id}", finding.indicator_id)
+        section = page.partnership.catalogue.at[finding.indicator_id, "section"]
+        change, since = change_on_previous(page, finding.indicator_id) if figure else ("", "")
+        if change:
+            page.glue_text(f"key_{finding.indicator_id}_change", f"{change} {since}", source_kind="derived",
+                           source=f"change between the two periods of {finding.indicator_id} in the partnership figures",
+                           indicator_id=finding.indicator_id)
+        rows.append({
+            "Finding": finding.headline,
+            "Figure": figure.text if figure else "not supplied",
+            "Period": figure.period if figure else "",
+            "Change on the previous period": f"{change} {since}".strip() or "no earlier figure",
+            "Section": sections.at[section, "title"],
+            "notebook": sections.at[section, "notebook"],
+        })
+    return pd.DataFrame(rows)
+
+
+def key_findings_html(table: pd.DataFrame) -> str:
+    """The key findings as an accessible table whose section names link to the sections."""
+    head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in table.columns if c != "notebook")
+    body = []
+    for row in table.itertuples(index=False):
+        cells = [
+            f'<th scope="row">{html.escape(row.Finding)}</th>',
+            f"<td>{html.escape(row.Figure)}</td>",
+            f"<td>{html.escape(row.Period)}</td>",
+            f"<td>{html.escape(row[3])}</td>",
+            f'<td><a href="{row.notebook}.html">{html.escape(row.Section)}</a></td>',
+        ]
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return (f'<table class="table key-findings"><caption>Key findings of this edition</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")

@@ -1,0 +1,160 @@
+"""What a section notebook uses to put numbers into its prose and record where they came from.
+
+Every number glued into a page goes through `Page.glue...`, which also appends it to
+the page's register of figures (a CSV in the notebook's output folder). The register
+is what lets a scrutineer trace any number on the page back to its source.
+"""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import HTML, Markdown, display
+from myst_nb import glue
+
+from analysis.catalogue import PERIOD_TYPE_LABELS
+from analysis.formatting import format_value
+from analysis.params import ReportYear
+from analysis.partnership import Figure, PartnershipData
+
+REGISTER_COLUMNS = [
+    "page", "name", "indicator_id", "text", "raw_value", "unit", "period",
+    "source_kind", "source",
+]
+
+
+class Page:
+    """One section of the book for one edition: its data, its glued figures, its sources."""
+
+    def __init__(self, page: str, year: str, area_code: str, data_dir: str = "", output_dir: str = ""):
+        self.page = page
+        self.year = year
+        self.area_code = area_code
+        self.data_dir = Path(data_dir) if data_dir else None
+        self.partnership = PartnershipData(year, area_code, self.data_dir)
+        self.used: list[Figure] = []
+        self.register_path = Path(output_dir) / "register.csv" if output_dir else None
+        self._register_rows: list[dict] = []
+        if self.register_path:
+            self.register_path.parent.mkdir(parents=True, exist_ok=True)
+            self._write_register()
+
+    def period_span(self) -> str:
+        """'1 April 2024 to 31 March 2025' for the edition's financial year."""
+        year = ReportYear.parse(self.year)
+        return f"{year.first_day.day} April {year.start} to {year.last_day.day} March {year.end}"
+
+    # --- gluing -------------------------------------------------------------
+
+    def glue_text(self, name: str, text: str, *, raw_value="", unit: str = "", period: str = "",
+                  source_kind: str, source: str, indicator_id: str = "") -> str:
+        """Glue an already formatted string and register it. Returns the text."""
+        glue(name, str(text), display=False)
+        self._register_rows.append({
+            "page": self.page, "name": name, "indicator_id": indicator_id, "text": str(text),
+            "raw_value": raw_value, "unit": unit, "period": period,
+            "source_kind": source_kind, "source": source,
+        })
+        self._write_register()
+        return str(text)
+
+    def figure(self, indicator_id: str, period: str | None = None) -> Figure | None:
+        """The partnership's figure, or None when it was not supplied for this year."""
+        return self.partnership.figure(indicator_id, period)
+
+    def glue_figure(self, name: str, indicator_id: str, period: str | None = None) -> Figure | None:
+        """Glue one partnership figure as the book prints it (e.g. '8,583', 'about 44,000').
+
+        Also glues `<name>_label`, the indicator's title from the catalogue, so that prose
+        can name what was measured (e.g. 'aged 10-24') without typing any number.
+        """
+        self.glue_label(f"{name}_label", indicator_id)
+        figure = self.figure(indicator_id, period)
+        if figure is None:
+            self.glue_text(name, "not supplied", source_kind="not supplied",
+                           source=f"no value for {indicator_id} in the {self.year} partnership figures",
+                           indicator_id=indicator_id)
+            return None
+        self.used.append(figure)
+        source = (f"{figure.source_file} row {figure.source_row}" if not figure.is_derived
+                  else f"{figure.source_file} row {figure.source_row}; derived: {figure.derivation}")
+        self.glue_text(name, figure.text, raw_value=figure.value, unit=figure.unit, period=figure.period,
+                       source_kind="derived" if figure.is_derived else "partnership",
+                       source=source, indicator_id=indicator_id)
+        return figure
+
+    def glue_label(self, name: str, indicator_id: str) -> str:
+        """Glue an indicator's title, in lower case for use mid-sentence."""
+        catalogue = self.partnership.catalogue
+        title = catalogue.at[indicator_id, "title"]
+        if len(title) > 1 and not title[1].isupper():
+            title = title[0].lower() + title[1:]
+        row = catalogue.index.get_loc(indicator_id) + 2
+        return self.glue_text(name, title, source_kind="catalogue", indicator_id=indicator_id,
+                              source=f"data/reference/indicators.csv row {row} (title)")
+
+    def glue_derived(self, name: str, value: float, unit: str, derivation: str,
+                     decimals: int | None = None, period: str = "", indicator_id: str = "",
+                     qualifier: str = "") -> str:
+        """Glue a value the book computes from other figures, with how it was computed."""
+        text = format_value(value, unit, decimals, qualifier)
+        return self.glue_text(name, text, raw_value=value, unit=unit, period=period,
+                              source_kind="derived", source=derivation, indicator_id=indicator_id)
+
+    def _write_register(self) -> None:
+        if not self.register_path:
+            return
+        with open(self.register_path, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=REGISTER_COLUMNS)
+            writer.writeheader()
+            writer.writerows(self._register_rows)
+
+    # --- showing ------------------------------------------------------------
+
+    def not_supplied_note(self, indicator_ids: list[str]) -> None:
+        """Say plainly which of this section's partnership figures are absent for this edition."""
+        if not self.partnership.available:
+            display(Markdown(
+                f"```{{note}}\nThe partnership's own figures for {self.year} are not available for this area, "
+                "so the partnership figures on this page are shown as \u201cnot supplied\u201d.\n```"
+            ))
+            return
+        missing = [i for i in indicator_ids if not self.partnership.has(i)]
+        if not missing:
+            return
+        titles = ", ".join(self.partnership.catalogue.at[i, "title"].lower() for i in missing)
+        display(Markdown(
+            f"```{{note}}\nThe partnership's own figures for {self.year} do not include: {titles}. "
+            "They are shown as \u201cnot supplied\u201d on this page.\n```"
+        ))
+
+    def sources_table(self) -> None:
+        """A table of every partnership figure used on this page and where it came from."""
+        if not self.used:
+            return
+        seen = {}
+        for figure in self.used:
+            seen[(figure.indicator_id, figure.period)] = figure
+        rows = [{
+            "Figure": f.title,
+            "Value": f.text,
+            "Period": f"{f.period} ({PERIOD_TYPE_LABELS.get(f.period_type, f.period_type)})",
+            "Source": f.source,
+            "Data file": f"{f.source_file}, row {f.source_row}",
+        } for f in seen.values()]
+        table = pd.DataFrame(rows)
+        display(HTML(
+            '<details class="sources"><summary>Sources of the figures on this page</summary>'
+            + table.to_html(index=False, escape=True, border=0, classes="table")
+            + "</details>"
+        ))
+
+    def list_table(self, list_id: str, item_heading: str = "Item", detail_heading: str = "Detail") -> pd.DataFrame:
+        """A qualitative list from the partnership's data, ready to display."""
+        items = self.partnership.items(list_id)
+        table = items[["position", "item", "detail"]].rename(
+            columns={"position": "No.", "item": item_heading, "detail": detail_heading})
+        if table[detail_heading].eq("").all():
+            table = table.drop(columns=[detail_heading])
+        return table
