@@ -64,10 +64,8 @@ class Chart:
         csv_text = self.table.to_csv(index=False)
         csv_link = "data:text/csv;charset=utf-8," + quote(csv_text)
         table_html = self.table.to_html(index=False, escape=True, border=0, classes="table chart-table")
-        table_html = table_html.replace(
-            '<table border="0" class="dataframe table chart-table">',
-            f'<table class="table chart-table"><caption>Data for the chart: {html.escape(self.subtitle)}</caption>',
-        )
+        table_html = re.sub(r"<table[^>]*>", '<table class="table chart-table">'
+                            f"<caption>Data for the chart: {html.escape(self.subtitle)}</caption>", table_html, count=1)
         return (
             f'<figure class="chart" id="chart-{self.chart_id}">'
             f'<p class="chart-title"><strong>{html.escape(self.title)}</strong></p>'
