@@ -18,6 +18,7 @@ import seaborn as sns  # noqa: E402
 from IPython.display import HTML, display  # noqa: E402
 
 from analysis.formatting import format_value  # noqa: E402
+from analysis.tables import table_html  # noqa: E402
 
 # Government Analysis Function accessible categorical palette, in order of use.
 DARK_BLUE = "#12436D"
@@ -63,9 +64,7 @@ class Chart:
         image = base64.b64encode(self.png).decode("ascii")
         csv_text = self.table.to_csv(index=False)
         csv_link = "data:text/csv;charset=utf-8," + quote(csv_text)
-        table_html = self.table.to_html(index=False, escape=True, border=0, classes="table chart-table")
-        table_html = re.sub(r"<table[^>]*>", '<table class="table chart-table">'
-                            f"<caption>Data for the chart: {html.escape(self.subtitle)}</caption>", table_html, count=1)
+        data_table = table_html(self.table, f"Data for the chart: {self.subtitle}", "table chart-table")
         return (
             f'<figure class="chart" id="chart-{self.chart_id}">'
             f'<p class="chart-title"><strong>{html.escape(self.title)}</strong></p>'
@@ -75,7 +74,7 @@ class Chart:
             f'<figcaption>Source: {html.escape(self.source)}</figcaption>'
             f"</figure>"
             f'<details class="chart-data" open><summary>Table: the numbers in this chart</summary>'
-            f"{table_html}"
+            f"{data_table}"
             f'<p><a download="{self.chart_id}.csv" href="{csv_link}">Download the data as CSV ({self.chart_id}.csv)</a></p>'
             f"</details>"
         )

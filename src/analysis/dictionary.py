@@ -4,9 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+from IPython.display import HTML
 
 from analysis.catalogue import PERIOD_TYPE_LABELS, POLARITY_LABELS, load_catalogue, load_list_catalogue, load_sections
 from analysis.partnership import FIGURE_COLUMNS
+from analysis.tables import show_table
 
 COLUMN_MEANINGS = {
     "indicator_id": "The indicator's identifier, from the catalogue below.",
@@ -26,12 +28,21 @@ UNIT_LABELS = {
 }
 
 
-def input_format() -> pd.DataFrame:
+def input_format() -> HTML:
     """The columns of a partnership figures file and what goes in each."""
-    return pd.DataFrame({"Column": FIGURE_COLUMNS, "What it holds": [COLUMN_MEANINGS[c] for c in FIGURE_COLUMNS]})
+    table = pd.DataFrame({"Column": FIGURE_COLUMNS, "What it holds": [COLUMN_MEANINGS[c] for c in FIGURE_COLUMNS]})
+    return show_table(table, "Columns of a partnership figures file")
 
 
-def indicator_dictionary(data_dir: Path | str | None = None) -> pd.DataFrame:
+def indicator_dictionary(data_dir: Path | str | None = None) -> HTML:
+    return show_table(indicator_table(data_dir), "The indicator catalogue")
+
+
+def list_dictionary(data_dir: Path | str | None = None) -> HTML:
+    return show_table(list_table(data_dir), "The qualitative lists")
+
+
+def indicator_table(data_dir: Path | str | None = None) -> pd.DataFrame:
     catalogue = load_catalogue(data_dir or None)
     sections = load_sections(data_dir or None)
     table = catalogue.assign(
@@ -46,7 +57,7 @@ def indicator_dictionary(data_dir: Path | str | None = None) -> pd.DataFrame:
     }).reset_index(drop=True)
 
 
-def list_dictionary(data_dir: Path | str | None = None) -> pd.DataFrame:
+def list_table(data_dir: Path | str | None = None) -> pd.DataFrame:
     lists = load_list_catalogue(data_dir or None)
     sections = load_sections(data_dir or None)
     return lists.assign(section=lists["section"].map(sections["title"]))[

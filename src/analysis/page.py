@@ -7,6 +7,7 @@ is what lets a scrutineer trace any number on the page back to its source.
 from __future__ import annotations
 
 import csv
+import html
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +18,7 @@ from analysis.catalogue import PERIOD_TYPE_LABELS
 from analysis.formatting import format_value
 from analysis.params import ReportYear
 from analysis.partnership import Figure, PartnershipData
+from analysis.tables import show_table, table_html
 
 REGISTER_COLUMNS = [
     "page", "name", "indicator_id", "text", "raw_value", "unit", "period",
@@ -143,18 +145,19 @@ class Page:
             "Source": f.source,
             "Data file": f"{f.source_file}, row {f.source_row}",
         } for f in seen.values()]
-        table = pd.DataFrame(rows)
         display(HTML(
             '<details class="sources"><summary>Sources of the figures on this page</summary>'
-            + table.to_html(index=False, escape=True, border=0, classes="table")
+            + table_html(pd.DataFrame(rows), "Each partnership figure on this page and where it came from")
             + "</details>"
         ))
 
-    def list_table(self, list_id: str, item_heading: str = "Item", detail_heading: str = "Detail") -> pd.DataFrame:
-        """A qualitative list from the partnership's data, ready to display."""
+    def list_table(self, list_id: str, item_heading: str = "Item", detail_heading: str = "Detail") -> HTML:
+        """A qualitative list from the partnership's data, as a table in its published order."""
         items = self.partnership.items(list_id)
-        table = items[["position", "item", "detail"]].rename(
-            columns={"position": "No.", "item": item_heading, "detail": detail_heading})
+        if items.empty:
+            return HTML(f"<p>Not supplied for {html.escape(self.year)}.</p>")
+        table = items[["item", "detail"]].rename(columns={"item": item_heading, "detail": detail_heading})
         if table[detail_heading].eq("").all():
             table = table.drop(columns=[detail_heading])
-        return table
+        caption = self.partnership.list_catalogue.at[list_id, "title"]
+        return show_table(table, caption)
