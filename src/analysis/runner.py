@@ -36,7 +36,7 @@ from typing import Any, Callable
 import yaml
 
 from analysis import manifest as run_manifest
-from analysis import areas, site
+from analysis import areas, assurance, site
 from analysis.params import ParameterError, ReportYear
 from analysis.paths import PROJECT_ROOT, SITE_DIR, STAGE_DIR
 
@@ -703,6 +703,7 @@ def build_edition(
     )
     manifest_path = run_manifest.write_manifest(manifest, stage_dir / run_manifest.MANIFEST_NAME)
     progress(f"Wrote the run manifest {manifest_path}")
+    assurance.write_assurance_pages(stage_dir, manifest, year, data_folder)
 
     # 5. HTML.
     log_path = stage_dir / BUILD_LOG_NAME
