@@ -47,6 +47,12 @@ class Page:
         year = ReportYear.parse(self.year)
         return f"{year.first_day.day} April {year.start} to {year.last_day.day} March {year.end}"
 
+    def national(self):
+        """The national statistics for this page's area and year."""
+        from analysis.national_view import NationalView
+
+        return NationalView(self)
+
     # --- gluing -------------------------------------------------------------
 
     def glue_text(self, name: str, text: str, *, raw_value="", unit: str = "", period: str = "",
