@@ -96,7 +96,8 @@ class NationalView:
                                    source=f"data/national/areas.csv: {self.page.area_code}")
 
     def unavailable_note(self) -> None:
-        display(Markdown(f"```{{note}}\nThe national statistics have no figures for area {self.page.area_code}.\n```"))
+        display(HTML(f'<div class="admonition note" role="note"><p class="admonition-title">Note</p>'
+                     f"<p>The national statistics have no figures for area {self.page.area_code}.</p></div>"))
 
     def summary(self, indicator_ids: list[str]) -> HTML | None:
         """One row per indicator: the area, its neighbours, region and England, rank, change."""
@@ -123,6 +124,7 @@ class NationalView:
                 "Region": by_role.get("region", ""),
                 "England": by_role.get("england", ""),
                 "Rank among local authorities": result.rank_note or "not ranked",
+                "Quartile band": result.quartile or "not ranked",
                 "Change on the year before": change.verdict,
             })
         if not rows:

@@ -15,7 +15,7 @@ from IPython.display import HTML, Markdown, display
 from myst_nb import glue
 
 from analysis.catalogue import PERIOD_TYPE_LABELS
-from analysis.formatting import format_value
+from analysis.formatting import format_change, format_value
 from analysis.params import ReportYear
 from analysis.partnership import Figure, PartnershipData
 from analysis.tables import show_table, table_html
@@ -24,6 +24,12 @@ REGISTER_COLUMNS = [
     "page", "name", "indicator_id", "text", "raw_value", "unit", "period",
     "source_kind", "source",
 ]
+
+
+def _note(text: str) -> HTML:
+    """A note box in the theme's admonition style (Markdown outputs cannot hold directives)."""
+    return HTML(f'<div class="admonition note" role="note"><p class="admonition-title">Note</p>'
+                f"<p>{html.escape(text)}</p></div>")
 
 
 class Page:
@@ -92,6 +98,30 @@ class Page:
                        source=source, indicator_id=indicator_id)
         return figure
 
+    def glue_latest_two(self, prefix: str, indicator_id: str) -> tuple[Figure | None, Figure | None]:
+        """Glue the two latest periods of an indicator and the change between them.
+
+        Names: <prefix>_latest, <prefix>_previous, <prefix>_latest_period,
+        <prefix>_previous_period, <prefix>_change ("not supplied" when absent).
+        """
+        series = self.partnership.series(indicator_id)
+        latest = self.glue_figure(f"{prefix}_latest", indicator_id, series[-1].period if series else None)
+        earlier = self.glue_figure(f"{prefix}_previous", indicator_id, series[-2].period if len(series) > 1 else None)
+        for name, figure in ((f"{prefix}_latest_period", latest), (f"{prefix}_previous_period", earlier)):
+            if figure:
+                self.glue_text(name, figure.period, source_kind="partnership", period=figure.period,
+                               source=f"{figure.source_file} row {figure.source_row} (period)", indicator_id=indicator_id)
+            else:
+                self.glue_text(name, "not supplied", source_kind="not supplied", source=f"no period for {indicator_id}")
+        if latest and earlier:
+            self.glue_text(f"{prefix}_change", format_change(earlier.value, latest.value),
+                           raw_value=latest.value - earlier.value, unit="percentage_change", source_kind="derived",
+                           source=f"({latest.value:g} - {earlier.value:g}) / {earlier.value:g}", indicator_id=indicator_id)
+        else:
+            self.glue_text(f"{prefix}_change", "not available", source_kind="not supplied",
+                           source=f"needs two periods of {indicator_id}")
+        return earlier, latest
+
     def glue_label(self, name: str, indicator_id: str) -> str:
         """Glue an indicator's title, in lower case for use mid-sentence."""
         catalogue = self.partnership.catalogue
@@ -123,19 +153,15 @@ class Page:
     def not_supplied_note(self, indicator_ids: list[str]) -> None:
         """Say plainly which of this section's partnership figures are absent for this edition."""
         if not self.partnership.available:
-            display(Markdown(
-                f"```{{note}}\nThe partnership's own figures for {self.year} are not available for this area, "
-                "so the partnership figures on this page are shown as \u201cnot supplied\u201d.\n```"
-            ))
+            display(_note(f"The partnership's own figures for {self.year} are not available for this area, "
+                          "so the partnership figures on this page are shown as \u201cnot supplied\u201d."))
             return
         missing = [i for i in indicator_ids if not self.partnership.has(i)]
         if not missing:
             return
         titles = ", ".join(self.partnership.catalogue.at[i, "title"].lower() for i in missing)
-        display(Markdown(
-            f"```{{note}}\nThe partnership's own figures for {self.year} do not include: {titles}. "
-            "They are shown as \u201cnot supplied\u201d on this page.\n```"
-        ))
+        display(_note(f"The partnership's own figures for {self.year} do not include: {titles}. "
+                      "They are shown as \u201cnot supplied\u201d on this page."))
 
     def sources_table(self) -> None:
         """A table of every partnership figure used on this page and where it came from."""
