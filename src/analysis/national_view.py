@@ -155,8 +155,11 @@ class NationalView:
         highlight = self.period_label(indicator_id, period) if period else None
         if headline is None:
             change = compare.indicator_change(self.national, indicator_id, self.page.area_code, period, catalogue=catalogue)
-            headline = f"{self.area_name}: {meta['title'].lower()} {change.direction} in {highlight}" \
-                if change.significant else f"{self.area_name}: {meta['title'].lower()}, {highlight} against earlier years"
+            measure = meta["title"][0].lower() + meta["title"][1:]
+            headline = (f"{self.area_name}: {measure} {change.direction} in {highlight}" if change.significant
+                        else f"{self.area_name}: {measure} in {highlight} was within the range of normal "
+                             "year-to-year variation" if change.significant is False
+                        else f"{self.area_name}: {measure}, {highlight} against earlier years")
         line_chart(series, title=headline, subtitle=f"{meta['title']}, by year",
                    unit=meta["unit"], value_heading=meta["title"], period_heading="Year",
                    source=f"{meta['publication']} ({meta['source_file']}), via the national extract",
