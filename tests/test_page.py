@@ -43,9 +43,12 @@ def test_period_span(page):
 def test_key_findings_link_to_sections_and_show_change(tmp_path):
     page = Page("00_key_findings", "2024-25", "E09000007", "", str(tmp_path))
     table = key_findings_table(page).set_index("Finding")
-    assert len(table) == 10
+    assert len(table) == 11
     knife = table.loc["Young victims of knife crime with injury"]
     assert knife["Figure"] == "26" and knife["Period"] == "2024"
     assert knife["Change on the previous period"] == "down 42.2% from 45 in 2023"
     assert table.loc["Referrals to the children's front door", "notebook"] == "02_front_door"
-    assert table.loc["Missing episodes", "Change on the previous period"] == "no earlier figure"
+    assert table.loc["Missing episodes of young people", "Change on the previous period"] == "no earlier figure"
+    rereferrals = table.loc["Re-referrals to children's social care within 12 months"]
+    assert rereferrals["Figure"] == "18.3%" and rereferrals["Period"] == "2024-25"
+    assert rereferrals["Compared with England"].startswith("England 22.6%")

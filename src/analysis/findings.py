@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import paths
+from analysis import compare, paths
 from analysis.catalogue import load_sections
 from analysis.formatting import format_change
+from analysis.national_view import EXTRACT
 from analysis.page import Page
 
 
@@ -28,26 +29,59 @@ def change_on_previous(page: Page, indicator_id: str) -> tuple[str, str]:
     return format_change(previous.value, latest.value), f"from {previous.text} in {previous.period}"
 
 
+def _partnership_finding(page: Page, finding) -> dict:
+    figure = page.glue_figure(f"key_{finding.indicator_id}", finding.indicator_id)
+    change, since = change_on_previous(page, finding.indicator_id) if figure else ("", "")
+    if change:
+        page.glue_text(f"key_{finding.indicator_id}_change", f"{change} {since}", source_kind="derived",
+                       source=f"change between the two periods of {finding.indicator_id} in the partnership figures",
+                       indicator_id=finding.indicator_id)
+    return {
+        "Figure": figure.text if figure else "not supplied",
+        "Period": figure.period if figure else "",
+        "Change on the previous period": f"{change} {since}".strip() or "no earlier figure",
+        "Compared with England": "no like-for-like national figure (see the reconciliation page)",
+        "section": page.partnership.catalogue.at[finding.indicator_id, "section"],
+    }
+
+
+def _national_finding(page: Page, national, finding) -> dict:
+    indicator = finding.indicator_id
+    shown = national.glue_value(f"key_{indicator}", indicator)
+    period = national.latest_period(indicator)
+    if period is None:
+        return {"Figure": shown, "Period": "", "Change on the previous period": "", "Compared with England": "",
+                "section": national.catalogue.at[indicator, "section"]}
+    catalogue = national.catalogue.reset_index(drop=True)
+    meta = national.catalogue.loc[indicator]
+    change = compare.indicator_change(national.national, indicator, page.area_code, period, catalogue=catalogue)
+    result = compare.benchmark(national.national, national.neighbours, indicator, page.area_code, period,
+                               meta["polarity"], catalogue)
+    england = result.table.loc[result.table["role"] == "england", "display"]
+    comparison = f"England {england.iloc[0]}" if len(england) else "England not available"
+    if result.quartile:
+        comparison += f"; {result.quartile} of local authorities"
+    source = national.source(indicator, period)
+    page.glue_text(f"key_{indicator}_change", change.verdict, source_kind="national", period=str(period),
+                   source=f"{source}; compared with {period - 1}", indicator_id=indicator)
+    page.glue_text(f"key_{indicator}_england", comparison, source_kind="national", period=str(period),
+                   source=f"{EXTRACT}: {indicator}, E92000001 and all local authorities, {period}", indicator_id=indicator)
+    return {"Figure": shown, "Period": national.period_label(indicator, period),
+            "Change on the previous period": change.verdict, "Compared with England": comparison,
+            "section": meta["section"]}
+
+
 def key_findings_table(page: Page) -> pd.DataFrame:
     """One row per key finding; each value is glued and registered on the page."""
     sections = load_sections(page.data_dir)
+    national = page.national()
     rows = []
     for finding in load_key_findings(page.data_dir).itertuples():
-        figure = page.glue_figure(f"key_{finding.indicator_id}", finding.indicator_id)
-        section = page.partnership.catalogue.at[finding.indicator_id, "section"]
-        change, since = change_on_previous(page, finding.indicator_id) if figure else ("", "")
-        if change:
-            page.glue_text(f"key_{finding.indicator_id}_change", f"{change} {since}", source_kind="derived",
-                           source=f"change between the two periods of {finding.indicator_id} in the partnership figures",
-                           indicator_id=finding.indicator_id)
-        rows.append({
-            "Finding": finding.headline,
-            "Figure": figure.text if figure else "not supplied",
-            "Period": figure.period if figure else "",
-            "Change on the previous period": f"{change} {since}".strip() or "no earlier figure",
-            "Section": sections.at[section, "title"],
-            "notebook": sections.at[section, "notebook"],
-        })
+        row = (_national_finding(page, national, finding) if finding.source == "national"
+               else _partnership_finding(page, finding))
+        section = row.pop("section")
+        rows.append({"Finding": finding.headline, **row, "Section": sections.at[section, "title"],
+                     "notebook": sections.at[section, "notebook"]})
     return pd.DataFrame(rows)
 
 
@@ -61,6 +95,7 @@ def key_findings_html(table: pd.DataFrame) -> str:
             f"<td>{html.escape(row.Figure)}</td>",
             f"<td>{html.escape(row.Period)}</td>",
             f"<td>{html.escape(row[3])}</td>",
+            f"<td>{html.escape(row[4])}</td>",
             f'<td><a href="{row.notebook}.html">{html.escape(row.Section)}</a></td>',
         ]
         body.append("<tr>" + "".join(cells) + "</tr>")
