@@ -24,6 +24,9 @@ $(STAMP): requirements.txt pyproject.toml
 book: $(STAMP) ## Execute the notebooks and build the book for YEAR and AREA
 	$(BIN)/python -m analysis build --year $(YEAR) --area $(AREA) --jobs $(JOBS)
 
+pdf: $(STAMP) ## Print the built edition for YEAR and AREA to a PDF (needs Chromium; run make book first)
+	$(BIN)/python -m analysis pdf --year $(YEAR) --area $(AREA)
+
 test: $(STAMP) ## Run the whole test suite (unit, notebook, build and browser tests)
 	$(BIN)/python -m pytest
 

@@ -78,6 +78,14 @@ def reproduction_table(register: pd.DataFrame, figures: pd.DataFrame) -> pd.Data
     return pd.DataFrame(rows)
 
 
+def _read_text_csv(path: Path) -> pd.DataFrame:
+    """A small CSV as text, whether saved as UTF-8 (with or without a byte-order mark) or by Excel as cp1252."""
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="cp1252")
+
+
 # --- page writing -------------------------------------------------------------
 
 def _page(title: str, intro: str, blocks: list[str]) -> str:
@@ -156,7 +164,7 @@ def data_log_page(manifest: dict, data_dir: Path, year: str) -> str:
     hashes = {f["path"]: f["sha256"] for f in manifest.get("inputs", {}).get("files", [])}
     rows = []
     if documents_path.exists():
-        for doc in pd.read_csv(documents_path, dtype=str, keep_default_na=False).itertuples():
+        for doc in _read_text_csv(documents_path).itertuples():
             source_copies = [p for p in hashes if p.startswith(f"partnership/{year}/sources/")]
             rows.append({"Source": doc.title, "Publisher": doc.publisher, "Version or date": doc.date,
                          "Licence": getattr(doc, "licence", "") or "not stated",
@@ -173,7 +181,9 @@ def data_log_page(manifest: dict, data_dir: Path, year: str) -> str:
                          "Version or date": provenance.get("import_date", provenance.get("imported", "")),
                          "Licence": source.get("licence", provenance.get("licence", "")),
                          "SHA-256": source.get("sha256", ""), "Where": "Explore Education Statistics (DfE)"})
-    assumptions = pd.read_csv(data_dir / "reference" / "assumptions.csv", dtype=str, keep_default_na=False)
+    assumptions_path = data_dir / "reference" / "assumptions.csv"
+    assumptions = (pd.read_csv(assumptions_path, dtype=str, keep_default_na=False) if assumptions_path.exists()
+                   else pd.DataFrame(columns=["assumption_id", "section", "kind", "statement", "impact"]))
     assumptions = assumptions.rename(columns={"assumption_id": "Id", "section": "Section", "kind": "Kind",
                                               "statement": "Assumption or caveat", "impact": "What it means for the figures"})
     return _page(
@@ -194,7 +204,8 @@ def write_assurance_pages(stage_dir: Path, manifest: dict, year: str, data_dir: 
     register = collect_register(stage_dir)
     register.to_csv(folder / "register-of-figures.csv", index=False)
     shutil.copyfile(stage_dir / "manifest.json", folder / "manifest.json")
-    sections = load_sections(data_dir)
+    sections = (load_sections(data_dir) if (data_dir / "reference" / "sections.csv").exists()
+                else pd.DataFrame(columns=["section", "position", "notebook", "title"]))
     figures_path = data_dir / "partnership" / year / "figures.csv"
     figures = (pd.read_csv(figures_path, dtype=str, keep_default_na=False) if figures_path.exists()
                else pd.DataFrame(columns=["indicator_id", "period", "status", "source_quote", "source_section"]))
@@ -208,9 +219,10 @@ def write_assurance_pages(stage_dir: Path, manifest: dict, year: str, data_dir: 
         (folder / f"{name}.md").write_text(text, encoding="utf-8")
     toc_path = stage_dir / "_toc.yml"
     toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
-    toc.setdefault("parts", []).append({
-        "caption": "Assurance",
-        "chapters": [{"file": f"{ASSURANCE_FOLDER}/{name}"} for name in pages],
-    })
+    chapters = [{"file": f"{ASSURANCE_FOLDER}/{name}"} for name in pages]
+    if "parts" in toc:
+        toc["parts"].append({"caption": "Assurance", "chapters": chapters})
+    else:  # a book without parts lists its chapters at the top level
+        toc.setdefault("chapters", []).extend(chapters)
     toc_path.write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
     return [f"{ASSURANCE_FOLDER}/{name}" for name in pages]

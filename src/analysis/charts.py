@@ -12,6 +12,7 @@ from urllib.parse import quote
 import matplotlib
 
 matplotlib.use("Agg")
+import matplotlib.ticker  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
@@ -30,6 +31,8 @@ LIGHT_PURPLE = "#A285D1"
 CATEGORICAL = [DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, LIGHT_PURPLE]
 FOCUS = DARK_BLUE
 CONTEXT = "#BFBFBF"
+# Axis numbers with thousands separators, as in the text ("8,000", not "8000").
+THOUSANDS = matplotlib.ticker.FuncFormatter(lambda value, _: f"{value:,.0f}" if value == int(value) else f"{value:,.1f}")
 
 
 def apply_style() -> None:
@@ -145,6 +148,7 @@ def bar_chart(
         ax.set_xticks(list(positions), labels)
         ax.set_ylabel(value_heading)
         ax.grid(axis="x", visible=False)
+    (ax.xaxis if horizontal else ax.yaxis).set_major_formatter(THOUSANDS)
     ax.bar_label(bars, labels=[format_value(v, unit) if pd.notna(v) else "not available" for v in values],
                  padding=3, fontsize=10, color=DARK_GREY)
     ax.margins(x=0.15) if horizontal else ax.margins(y=0.15)
@@ -200,6 +204,7 @@ def line_chart(
                         textcoords="offset points", xytext=(0, 10), ha="center", color=DARK_GREY, fontsize=10)
     ax.set_ylabel(value_heading)
     ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(THOUSANDS)
     ax.tick_params(axis="x", rotation=45)
     ax.legend(frameon=False, loc="best")
     table = pd.DataFrame({period_heading: list(next(iter(series.values())).index)})

@@ -62,10 +62,13 @@ def add_build_command(subparsers: argparse._SubParsersAction) -> None:
             "examples:\n"
             f"  {PROG} build --year 2024-25\n"
             f"  {PROG} build --year 2025-26 --area E09000007 --jobs 4\n"
-            f"  {PROG} build --year 2024-25 --data-dir /path/to/data\n"
+            f"  {PROG} build --year 2024-25 --data-dir data\n"
             "\n"
-            "exit codes: 0 built and published; 1 a notebook or the HTML build failed\n"
-            "(each failure is listed with notebook and cell); 2 bad parameters."
+            "The input files are validated first (as `validate` does): any error stops the\n"
+            "build before anything is executed.\n"
+            "\n"
+            "exit codes: 0 built and published; 1 an input file has errors, a notebook or the\n"
+            "HTML build failed (each problem is listed); 2 bad parameters."
         ),
         formatter_class=_HelpFormatter,
     )
@@ -79,11 +82,7 @@ def add_build_command(subparsers: argparse._SubParsersAction) -> None:
         help=f"ONS code of the local authority area, E followed by 8 digits "
              f"(default: {DEFAULT_AREA}, Camden)",
     )
-    parser.add_argument(
-        "--data-dir", default=None, metavar="PATH", type=Path,
-        help="folder holding reference/, partnership/<year>/ and national/ "
-             "(default: the project's data/ folder)",
-    )
+    _add_data_dir_options(parser)
     parser.add_argument(
         "--jobs", "-j", default=2, type=int, metavar="N",
         help="how many notebooks to execute at once, one kernel each (default: 2)",
@@ -100,10 +99,31 @@ def add_build_command(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run_build)
 
 
+def _add_data_dir_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir", default=None, metavar="PATH", type=Path,
+        help="folder holding reference/, partnership/<year>/ and national/ "
+             "(default: the project's data/ folder); it must be inside the project",
+    )
+    parser.add_argument(
+        "--allow-data-outside-project", action="store_true",
+        help="accept a --data-dir outside the project (a deliberate one-off: such an "
+             "edition cannot be reproduced from the project alone)",
+    )
+
+
+def _data_dir(args: argparse.Namespace) -> tuple[Path | None, tuple[Path, ...]]:
+    """The --data-dir, resolved, and the folders it may lie in besides the project."""
+    if not args.data_dir:
+        return None, ()
+    data_dir = args.data_dir.expanduser().resolve()
+    return data_dir, ((data_dir,) if args.allow_data_outside_project else ())
+
+
 def run_build(args: argparse.Namespace) -> int:
     from analysis import runner
 
-    data_dir = args.data_dir.expanduser().resolve() if args.data_dir else None
+    data_dir, data_roots = _data_dir(args)
     runner.build_edition(
         args.year,
         args.area,
@@ -111,7 +131,101 @@ def run_build(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         stage_root=args.stage_dir.expanduser().resolve(),
         site_dir=args.site_dir.expanduser().resolve(),
+        **({"data_roots": data_roots} if data_roots else {}),
     )
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------
+# validate
+# --------------------------------------------------------------------------
+
+
+def add_validate_command(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "validate",
+        help="check an edition's input files and list every problem at once",
+        description=(
+            "Check the partnership's figures for one year: figures.csv and/or the partner\n"
+            "returns (returns/*.csv, returns/*.xlsx), lists.csv and documents.csv in\n"
+            "data/partnership/<year>/. Every problem is listed at once with its file, sheet,\n"
+            "row, column, value and the rule it breaks. Errors (a required figure missing, text\n"
+            "where a number belongs, a formula in a workbook, ...) stop the build; warnings (an\n"
+            "optional figure not supplied, ...) do not. `build` runs the same checks first."
+        ),
+        epilog=(
+            "examples:\n"
+            f"  {PROG} validate --year 2025-26\n"
+            f"  {PROG} validate --year 2024-25 --area E09000007\n"
+            "\n"
+            "exit codes: 0 no errors (warnings may be printed); 1 errors; 2 bad parameters."
+        ),
+        formatter_class=_HelpFormatter,
+    )
+    parser.add_argument("--year", required=True, metavar="YYYY-YY",
+                        help="partnership (financial) year of the edition, e.g. 2025-26 (required)")
+    parser.add_argument("--area", default=DEFAULT_AREA, metavar="CODE",
+                        help=f"ONS code of the area (default: {DEFAULT_AREA}, Camden)")
+    _add_data_dir_options(parser)
+    parser.set_defaults(handler=run_validate)
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    from analysis import runner
+    from analysis.validation import validate_edition
+
+    data_dir, data_roots = _data_dir(args)
+    year, area, data_dir, _ = runner.check_parameters(args.year, args.area, data_dir, 1, data_roots)
+    report = validate_edition(year, area, data_dir)
+    print(report.format())
+    return EXIT_FAILED if report.errors else EXIT_OK
+
+
+# --------------------------------------------------------------------------
+# new-edition
+# --------------------------------------------------------------------------
+
+
+def add_new_edition_command(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "new-edition",
+        help="create next year's folder with a return template for each partner",
+        description=(
+            "Create data/partnership/<YEAR>/ for a new edition: for each partner (council,\n"
+            "health, police, education) a return template as CSV and as Excel listing the\n"
+            "indicators expected, their definitions, units, the period expected, whether each\n"
+            "is required and last year's value for reference; a template for the qualitative\n"
+            "lists (lists.csv); documents.csv; and a README.md of what to fill in.\n"
+            "An existing year folder is never overwritten."
+        ),
+        epilog=(
+            "examples:\n"
+            f"  {PROG} new-edition 2025-26\n"
+            "\n"
+            "exit codes: 0 created; 1 the folder already exists or an input file has errors;\n"
+            "2 bad parameters."
+        ),
+        formatter_class=_HelpFormatter,
+    )
+    parser.add_argument("year", metavar="YEAR", help="the new edition's year, e.g. 2025-26")
+    _add_data_dir_options(parser)
+    parser.set_defaults(handler=run_new_edition)
+
+
+def run_new_edition(args: argparse.Namespace) -> int:
+    from analysis import runner
+    from analysis.params import ReportYear
+    from analysis.returns import EditionExists, new_edition
+
+    year = ReportYear.parse(args.year).label
+    data_dir, data_roots = _data_dir(args)
+    data_dir = runner.validate_data_dir(data_dir, year, data_roots)
+    try:
+        created = new_edition(year, data_dir)
+    except EditionExists as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    print(created.report())
     return EXIT_OK
 
 
@@ -170,13 +284,128 @@ def run_import_national(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------
+# verify
+# --------------------------------------------------------------------------
+
+
+def add_verify_command(subparsers: argparse._SubParsersAction) -> None:
+    from analysis.paths import SITE_DIR, STAGE_DIR
+
+    parser = subparsers.add_parser(
+        "verify",
+        help="rebuild a published edition in a temporary folder and report any difference",
+        description=(
+            "Check that a published edition reproduces: rebuild it into a temporary folder\n"
+            "with the parameters recorded in its manifest, then compare every file with the\n"
+            f"published edition in {_relative_to_project(SITE_DIR)}/<area>/<year>/ (and the executed\n"
+            "notebooks in the stage). Each differing file is listed, with the field for\n"
+            "notebooks and JSON. Only these declared fields may differ:\n"
+        ),
+        epilog=(
+            "examples:\n"
+            f"  {PROG} verify --year 2024-25\n"
+            f"  {PROG} verify --year 2024-25 --area E09000007 --keep\n"
+            "\n"
+            "exit codes: 0 identical apart from the declared fields; 1 differences found, no\n"
+            "published edition to compare with, or the rebuild failed; 2 bad parameters."
+        ),
+        formatter_class=_HelpFormatter,
+    )
+    from analysis.reproduce import describe_declared
+
+    parser.description += describe_declared()
+    parser.add_argument("--year", required=True, metavar="YYYY-YY",
+                        help="partnership (financial) year of the edition, e.g. 2024-25 (required)")
+    parser.add_argument("--area", default=DEFAULT_AREA, metavar="CODE",
+                        help=f"ONS code of the local authority area (default: {DEFAULT_AREA}, Camden)")
+    parser.add_argument("--site-dir", default=SITE_DIR, type=Path, metavar="PATH",
+                        help=f"where the edition is published (default: {_relative_to_project(SITE_DIR)})")
+    parser.add_argument("--stage-dir", default=STAGE_DIR, type=Path, metavar="PATH",
+                        help=f"where its notebooks were executed (default: {_relative_to_project(STAGE_DIR)})")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the rebuilt copy (its folder is printed) to inspect differences")
+    parser.set_defaults(handler=run_verify)
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    from analysis.reproduce import VerifyError, verify_edition
+
+    try:
+        report = verify_edition(
+            args.year, args.area,
+            site_dir=args.site_dir.expanduser().resolve(),
+            stage_root=args.stage_dir.expanduser().resolve(),
+            keep=args.keep, progress=print,
+        )
+    except VerifyError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    print(report.describe())
+    return EXIT_OK if report.identical else EXIT_FAILED
+
+
+# --------------------------------------------------------------------------
+# pdf
+# --------------------------------------------------------------------------
+
+
+def add_pdf_command(subparsers: argparse._SubParsersAction) -> None:
+    from analysis.paths import SITE_DIR, STAGE_DIR
+
+    parser = subparsers.add_parser(
+        "pdf",
+        help="print a built edition to one PDF for committee papers (offline, headless Chromium)",
+        description=(
+            "Make a PDF of an edition that has been built (run `build` first): Jupyter Book\n"
+            "builds the staged book, with its executed notebooks, as one HTML page, and headless\n"
+            "Chromium prints it to A4 with a cover, contents, page numbers and bookmarks. The\n"
+            "code cells are left out. Nothing is fetched from the network.\n"
+            "The PDF is written into the published edition:\n"
+            f"  {_relative_to_project(SITE_DIR)}/<area>/<year>/analysis-book-<area>-<year>.pdf\n"
+            "Rebuilding the edition removes it, so make it again after each build.\n"
+            "Needs Chromium: apt-get install chromium (or set ANALYSIS_CHROMIUM to its path)."
+        ),
+        epilog=(
+            "examples:\n"
+            f"  {PROG} pdf --year 2024-25\n"
+            f"  {PROG} pdf --year 2024-25 --area E09000007\n"
+            "\n"
+            "exit codes: 0 written; 1 the edition is not built, Chromium is missing or printing\n"
+            "failed; 2 bad parameters."
+        ),
+        formatter_class=_HelpFormatter,
+    )
+    parser.add_argument("--year", required=True, metavar="YYYY-YY",
+                        help="partnership (financial) year of the edition, e.g. 2024-25 (required)")
+    parser.add_argument("--area", default=DEFAULT_AREA, metavar="CODE",
+                        help=f"ONS code of the local authority area (default: {DEFAULT_AREA}, Camden)")
+    parser.add_argument("--stage-dir", default=STAGE_DIR, type=Path, metavar="PATH",
+                        help=f"where the edition was staged by `build` (default: {_relative_to_project(STAGE_DIR)})")
+    parser.add_argument("--site-dir", default=SITE_DIR, type=Path, metavar="PATH",
+                        help=f"where the edition is published (default: {_relative_to_project(SITE_DIR)})")
+    parser.set_defaults(handler=run_pdf)
+
+
+def run_pdf(args: argparse.Namespace) -> int:
+    from analysis.pdf import make_pdf
+
+    make_pdf(args.year, args.area, stage_root=args.stage_dir.expanduser().resolve(),
+             site_dir=args.site_dir.expanduser().resolve())
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------
 # Parser and entry point
 # --------------------------------------------------------------------------
 
 # Each function adds one subcommand; append new ones here.
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     add_build_command,
+    add_validate_command,
+    add_new_edition_command,
     add_import_national_command,
+    add_verify_command,
+    add_pdf_command,
 ]
 
 
@@ -190,6 +419,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=(
             "examples:\n"
             f"  {PROG} build --year 2024-25\n"
+            f"  {PROG} new-edition 2025-26\n"
+            f"  {PROG} validate --year 2025-26\n"
             f"  {PROG} build --help\n"
             "\n"
             "exit codes: 0 success; 1 failure (build or input file); 2 bad parameters."

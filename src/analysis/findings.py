@@ -8,7 +8,7 @@ import pandas as pd
 
 from analysis import compare, paths
 from analysis.catalogue import load_sections
-from analysis.formatting import format_change
+from analysis.formatting import format_change, format_number
 from analysis.national_view import EXTRACT
 from analysis.page import Page
 
@@ -26,6 +26,10 @@ def change_on_previous(page: Page, indicator_id: str) -> tuple[str, str]:
     if len(series) < 2:
         return "", ""
     previous, latest = series[-2], series[-1]
+    if latest.unit == "percentage":  # a change in a share is in percentage points, not percent
+        points = latest.value - previous.value
+        change = "unchanged" if points == 0 else f"{'up' if points > 0 else 'down'} {format_number(abs(points), 1)} percentage points"
+        return change, f"from {previous.text} in {previous.period}"
     return format_change(previous.value, latest.value), f"from {previous.text} in {previous.period}"
 
 

@@ -123,6 +123,27 @@ def _git(repo_root: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+def uncommitted_fingerprint(repo_root: Path) -> str | None:
+    """sha256 of the working tree's uncommitted changes: ``git diff HEAD`` plus the path and
+    content of every untracked (not ignored) file. Two builds with the same commit and the
+    same fingerprint ran the same code; None when git cannot say."""
+    top = _git(repo_root, "rev-parse", "--show-toplevel")
+    if top.returncode != 0:
+        return None
+    root = Path(top.stdout.strip())
+    diff = subprocess.run(["git", "-C", str(root), "diff", "HEAD", "--binary"],
+                          capture_output=True, timeout=60, check=False)
+    untracked = _git(root, "ls-files", "--others", "--exclude-standard", "-z")
+    if diff.returncode != 0 or untracked.returncode != 0:
+        return None
+    digest = hashlib.sha256(diff.stdout)
+    for name in sorted(filter(None, untracked.stdout.split("\0"))):
+        path = root / name
+        digest.update(b"\0" + name.encode("utf-8") + b"\0")
+        digest.update((sha256_file(path) if path.is_file() else "missing").encode("ascii"))
+    return digest.hexdigest()
+
+
 def git_state(repo_root: Path) -> dict[str, Any]:
     """Commit and dirtiness of the git working tree holding ``repo_root``.
 
@@ -147,6 +168,9 @@ def git_state(repo_root: Path) -> dict[str, Any]:
     status = _git(repo_root, "status", "--porcelain", "--untracked-files=normal")
     if status.returncode == 0:
         state["dirty"] = bool(status.stdout.strip())
+        if state["dirty"]:
+            # "dirty" alone cannot tell two different sets of uncommitted changes apart.
+            state["uncommitted_sha256"] = uncommitted_fingerprint(repo_root)
     else:
         state["note"] = ((state["note"] + "; ") if state["note"] else "") + (
             "git status failed: " + status.stderr.strip()

@@ -144,7 +144,10 @@ class NationalView:
         area_trend = compare.trend(self.national, indicator_id, self.page.area_code, catalogue)
         area_row = self.national[self.national["area_code"] == self.page.area_code].iloc[0]
         series = {self.area_name: area_trend.set_index("period")["value"]}
-        for code, label in ((area_row["region_code"], area_row["region_name"]), ("E92000001", "England")):
+        # Counts for a region or England dwarf one area's: compare like with like, rates and shares only.
+        comparators = [] if meta["unit"] == "count" else [(area_row["region_code"], area_row["region_name"]),
+                                                           ("E92000001", "England")]
+        for code, label in comparators:
             if code and code != self.page.area_code:
                 try:
                     other = compare.trend(self.national, indicator_id, code, catalogue)

@@ -91,8 +91,8 @@ class Page:
                            indicator_id=indicator_id)
             return None
         self.used.append(figure)
-        source = (f"{figure.source_file} row {figure.source_row}" if not figure.is_derived
-                  else f"{figure.source_file} row {figure.source_row}; derived: {figure.derivation}")
+        where = f"{figure.source_file}" + (f" sheet {figure.source_sheet}" if figure.source_sheet else "") + f" row {figure.source_row}"
+        source = where if not figure.is_derived else f"{where}; derived: {figure.derivation}"
         self.glue_text(name, figure.text, raw_value=figure.value, unit=figure.unit, period=figure.period,
                        source_kind="derived" if figure.is_derived else "partnership",
                        source=source, indicator_id=indicator_id)
@@ -175,7 +175,7 @@ class Page:
             "Value": f.text,
             "Period": f"{f.period} ({PERIOD_TYPE_LABELS.get(f.period_type, f.period_type)})",
             "Source": f.source,
-            "Data file": f"{f.source_file}, row {f.source_row}",
+            "Data file": f"{f.source_file}, " + (f"sheet {f.source_sheet}, " if f.source_sheet else "") + f"row {f.source_row}",
         } for f in seen.values()]
         display(HTML(
             '<details class="sources"><summary>Sources of the figures on this page</summary>'

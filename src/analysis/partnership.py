@@ -8,17 +8,19 @@ import pandas as pd
 
 from analysis import paths
 from analysis.catalogue import load_catalogue, load_list_catalogue
+from analysis import returns as _returns
+from analysis import validation as _validation
 from analysis.errors import InputError, InputProblem
 from analysis.formatting import decimals_in, format_value
 from analysis.params import ReportYear
 
-FIGURE_COLUMNS = [
-    "indicator_id", "period", "value", "qualifier", "status", "derivation",
-    "document_id", "source_section", "source_quote",
-]
-LIST_COLUMNS = ["list_id", "period", "position", "item", "detail", "document_id", "source_section", "source_quote"]
-QUALIFIERS = {"", "about", "more than", "fewer than", "at least"}
-STATUSES = {"reported", "derived"}
+# The formats, their columns and the rules live in analysis.validation (shared with
+# `python -m analysis validate`); these names are kept here for existing callers.
+FIGURE_COLUMNS = _validation.FIGURE_COLUMNS
+LIST_COLUMNS = _returns.LIST_COLUMNS
+QUALIFIERS = _validation.QUALIFIERS
+STATUSES = _validation.STATUSES
+check_figures = _validation.check_figures
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,9 @@ class Figure:
     source_quote: str
     source_file: str
     source_row: int
+    source_sheet: str = ""  # the workbook's sheet, for a value read from an Excel return
+    origin: str = "transcribed"  # "transcribed" (figures.csv) or "return" (a partner's return)
+    edition: str = ""  # the edition year whose folder the value was read from
 
     @property
     def text(self) -> str:
@@ -57,6 +62,10 @@ class Figure:
         """Where the value came from, in one line."""
         if self.is_derived:
             return f"Derived: {self.derivation}"
+        if self.origin == "return":
+            where = f"sheet {self.source_sheet}, row {self.source_row}" if self.source_sheet else f"row {self.source_row}"
+            text = f"{self.document} ({self.source_file}, {where})"
+            return text + (f": \u201c{self.source_quote}\u201d" if self.source_quote else "")
         return f"{self.document}, section {self.source_section}: \u201c{self.source_quote}\u201d"
 
 
@@ -77,40 +86,6 @@ def _read_table(path: Path, columns: list[str]) -> pd.DataFrame:
     return table
 
 
-def check_figures(table: pd.DataFrame, catalogue: pd.DataFrame, file: str) -> list[InputProblem]:
-    """Every problem in a figures table, each naming its row (header is row 1) and column."""
-    problems = []
-    for offset, row in table.iterrows():
-        line = offset + 2
-        indicator = row["indicator_id"].strip()
-        if indicator not in catalogue.index:
-            problems.append(InputProblem(file, "unknown indicator_id (not in data/reference/indicators.csv)", line, "indicator_id", indicator))
-            continue
-        try:
-            value = float(row["value"].replace(",", ""))
-        except ValueError:
-            problems.append(InputProblem(file, "value must be a number", line, "value", row["value"]))
-            continue
-        unit = catalogue.at[indicator, "unit"]
-        if unit in ("count", "rate_per_10000", "percentage") and value < 0:
-            problems.append(InputProblem(file, f"a {unit.replace('_', ' ')} cannot be negative", line, "value", row["value"]))
-        if unit == "percentage" and value > 100:
-            problems.append(InputProblem(file, "a percentage must be between 0 and 100", line, "value", row["value"]))
-        if row["qualifier"] not in QUALIFIERS:
-            problems.append(InputProblem(file, f"qualifier must be one of {sorted(QUALIFIERS)}", line, "qualifier", row["qualifier"]))
-        if row["status"] not in STATUSES:
-            problems.append(InputProblem(file, "status must be reported or derived", line, "status", row["status"]))
-        if row["status"] == "derived" and not row["derivation"].strip():
-            problems.append(InputProblem(file, "a derived value must say how it was derived", line, "derivation", ""))
-    duplicated = table.duplicated(subset=["indicator_id", "period"], keep="first")
-    for offset in table.index[duplicated]:
-        problems.append(InputProblem(
-            file, "the same indicator and period appear more than once", offset + 2, "indicator_id",
-            f"{table.at[offset, 'indicator_id']} {table.at[offset, 'period']}",
-        ))
-    return problems
-
-
 def load_partnership(data_dir: Path | str | None = None) -> dict:
     """Who the partnership is and which area its own figures describe."""
     root = Path(data_dir) / "reference" if data_dir else paths.REFERENCE_DIR
@@ -119,47 +94,82 @@ def load_partnership(data_dir: Path | str | None = None) -> dict:
 
 
 class PartnershipData:
-    """Figures and lists for one partnership year, as published in the report."""
+    """Figures and lists for one partnership year, as published in the report.
 
-    def __init__(self, year: str, area_code: str | None = None, data_dir: Path | str | None = None):
+    The year folder may hold ``figures.csv`` (the transcribed format), filled-in partner
+    returns (``returns/*.csv`` or ``returns/*.xlsx``), or both; every value keeps the file,
+    sheet and row it came from. Problems with the values raise InputError listing them
+    all (``analysis.validation`` has the rules; ``python -m analysis validate`` also checks
+    that nothing required is missing).
+
+    When the previous year's folder exists (``data/partnership/2024-25/`` for 2025-26),
+    it is the previous edition: ``previous_figure(indicator_id)`` gives its value, and
+    ``figure(indicator_id, period)`` and ``series(indicator_id)`` use it for periods this
+    edition's files do not give, so year-on-year comparisons need no copying of figures.
+    """
+
+    def __init__(self, year: str, area_code: str | None = None, data_dir: Path | str | None = None,
+                 *, previous_edition: bool = True):
         self.year = year
+        self.data_dir = Path(data_dir) if data_dir else None
         self.folder = paths.partnership_year_dir(year, data_dir)
         self.catalogue = load_catalogue(data_dir)
         self.list_catalogue = load_list_catalogue(data_dir)
         self.about = load_partnership(data_dir)
+        self.area_code = area_code
         # The partnership's figures describe its own area only; any other area is
         # built from national statistics alone.
         self.covers_area = area_code is None or area_code == self.about["area_code"]
-        self.available = self.covers_area and (self.folder / "figures.csv").exists()
-        if self.available:
+        self._use_previous = previous_edition
+        self._previous: PartnershipData | None | bool = False  # False: not looked for yet
+        self.sources: list[str] = []
+        self.figures = pd.DataFrame(columns=_validation.LOADED_COLUMNS)
+        self.lists = pd.DataFrame(columns=LIST_COLUMNS)
+        self.documents: dict[str, str] = {}
+        self.available = False
+        if self.covers_area and self.folder.is_dir():
             self._load()
-        else:
-            self.figures = pd.DataFrame(columns=FIGURE_COLUMNS + ["source_row"])
-            self.lists = pd.DataFrame(columns=LIST_COLUMNS)
-            self.documents = {}
 
     def _load(self) -> None:
-        figures_path = self.folder / "figures.csv"
-        figures_file = _relative(figures_path)
-        figures = _read_table(figures_path, FIGURE_COLUMNS)
-        problems = check_figures(figures, self.catalogue, figures_file)
-        lists_path = self.folder / "lists.csv"
-        lists = _read_table(lists_path, LIST_COLUMNS) if lists_path.exists() else pd.DataFrame(columns=LIST_COLUMNS)
-        for offset, row in lists.iterrows():
-            if row["list_id"] not in self.list_catalogue.index:
-                problems.append(InputProblem(_relative(lists_path), "unknown list_id (not in data/reference/lists.csv)", offset + 2, "list_id", row["list_id"]))
-        if problems:
-            raise InputError(problems)
-        figures["source_row"] = figures.index + 2
-        figures["source_file"] = figures_file
-        self.figures = figures
-        lists["position"] = lists["position"].astype(int)
-        self.lists = lists
-        documents_path = self.folder / "documents.csv"
-        self.documents = (
-            _read_table(documents_path, ["document_id", "title"]).set_index("document_id")["title"].to_dict()
-            if documents_path.exists() else {}
-        )
+        collected = _validation.collect(self.year, self.folder, self.catalogue, self.list_catalogue)
+        if collected.errors:
+            raise InputError(collected.errors)
+        self.available = collected.has_figures
+        self.sources = collected.sources
+        self.figures = collected.figures
+        self.lists = collected.lists
+        self.documents = collected.documents
+
+    # --- the previous edition ------------------------------------------------
+
+    @property
+    def previous_edition(self) -> "PartnershipData | None":
+        """The previous year's figures (the previous edition), or None when its folder does
+        not exist or holds no figures."""
+        if self._previous is False:
+            self._previous = None
+            if self._use_previous and self.covers_area:
+                previous_year = ReportYear.parse(self.year).previous().label
+                if paths.partnership_year_dir(previous_year, self.data_dir).is_dir():
+                    previous = PartnershipData(previous_year, self.area_code, self.data_dir, previous_edition=False)
+                    self._previous = previous if previous.available else None
+        return self._previous  # type: ignore[return-value]
+
+    def expected_period(self, indicator_id: str) -> str:
+        """The period this edition's value of an indicator covers (2025-26, 2025 or 2025/26)."""
+        return _returns.expected_period(self.catalogue.at[indicator_id, "period_type"], self.year)
+
+    def previous_figure(self, indicator_id: str) -> Figure | None:
+        """The previous edition's value of an indicator for its own period (e.g. 2024-25 in
+        the 2025-26 edition), read from the previous year's folder; None if there is none."""
+        if indicator_id not in self.catalogue.index:
+            raise KeyError(f"{indicator_id!r} is not in the indicator catalogue")
+        previous = self.previous_edition
+        if previous is None:
+            return None
+        return previous.figure(indicator_id, previous.expected_period(indicator_id))
+
+    # --- look-ups -------------------------------------------------------------
 
     def has(self, indicator_id: str, period: str | None = None) -> bool:
         return self._row(indicator_id, period) is not None
@@ -178,9 +188,16 @@ class PartnershipData:
         return None if rows.empty else rows.iloc[0]
 
     def figure(self, indicator_id: str, period: str | None = None) -> Figure | None:
-        """The figure for an indicator (latest period if several), or None if not supplied."""
+        """The figure for an indicator (latest period if several), or None if not supplied.
+
+        With a ``period`` this edition's files do not give (last year's, say), the previous
+        edition's value for that period is used when there is one. Without a period, only
+        this edition's own values count: a missing figure is never filled from last year.
+        """
         row = self._row(indicator_id, period)
         if row is None:
+            if period is not None and period != self.expected_period(indicator_id) and self.previous_edition:
+                return self.previous_edition.figure(indicator_id, period)
             return None
         meta = self.catalogue.loc[indicator_id]
         return Figure(
@@ -201,12 +218,23 @@ class PartnershipData:
             source_quote=row["source_quote"],
             source_file=row["source_file"],
             source_row=int(row["source_row"]),
+            source_sheet=row["source_sheet"],
+            origin=row["origin"],
+            edition=self.year,
         )
 
     def series(self, indicator_id: str) -> list[Figure]:
-        """Every period supplied for an indicator, oldest first."""
-        periods = self.figures.loc[self.figures["indicator_id"] == indicator_id, "period"]
-        return [self.figure(indicator_id, p) for p in sorted(periods)]
+        """Every period supplied for an indicator, oldest first.
+
+        When this edition supplies the indicator, the previous edition's periods that this
+        edition does not restate are included, so the series runs across editions.
+        """
+        periods = set(self.figures.loc[self.figures["indicator_id"] == indicator_id, "period"])
+        figures = {period: self.figure(indicator_id, period) for period in periods}
+        if periods and self.previous_edition is not None:
+            for earlier in self.previous_edition.series(indicator_id):
+                figures.setdefault(earlier.period, earlier)
+        return [figures[period] for period in sorted(figures)]
 
     def items(self, list_id: str) -> pd.DataFrame:
         """One qualitative list (e.g. review themes) in its published order."""

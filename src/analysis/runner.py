@@ -31,7 +31,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import yaml
 
@@ -134,6 +134,40 @@ def default_edition_title(*, title: str, year: str, area_code: str, area_name: s
     return f"{title} — {year}"
 
 
+def validate_inputs(year: str, area_code: str, data_dir: Path | None, progress: Progress) -> None:
+    """Check the edition's input files (analysis.validation) before anything is staged:
+    print the warnings, raise InputError listing every error."""
+    from analysis.validation import validate_for_build
+
+    report = validate_for_build(year, area_code, data_dir)
+    if report is None:
+        return
+    for warning in report.warnings:
+        progress(f"warning: {warning}")
+    report.raise_for_errors()
+    progress(f"Checked the input files: no errors, {len(report.warnings)} warning"
+             f"{'s' if len(report.warnings) != 1 else ''}")
+
+
+def stamp_editions(site_dir: Path, area_code: str) -> None:
+    """After every publish: mark each page of every edition of the area with its edition,
+    version stamp, edition switcher and, on older editions, a banner to the latest."""
+    from analysis import editions
+
+    editions.stamp_area(site_dir, area_code)
+
+
+def check_publishable(html_dir: Path, manifest_path: Path, stage_dir: Path, label: str) -> None:
+    """Before publishing: scan everything that would be published for record-level data
+    about children (analysis.privacy); raise BuildFailed naming each file and line."""
+    from analysis import privacy
+
+    findings = privacy.scan_edition(html_dir, stage_dir=stage_dir, extra_files=[manifest_path])
+    if findings:
+        raise BuildFailed(privacy.failure_message(findings, label)
+                          + f"\nThe built HTML is kept for inspection in {html_dir}", stage_dir=stage_dir)
+
+
 # --------------------------------------------------------------------------
 # 1. Parameters
 # --------------------------------------------------------------------------
@@ -149,7 +183,16 @@ def validate_area_code(area_code: str) -> str:
     return text
 
 
-def validate_data_dir(data_dir: Path | str | None, year: str) -> Path | None:
+def validate_data_dir(data_dir: Path | str | None, year: str,
+                      data_roots: Sequence[Path | str] = ()) -> Path | None:
+    """The data folder, resolved; it must exist and lie inside the project.
+
+    An edition is reproducible only from data the project keeps (under version control,
+    hashed into the manifest), so a folder outside the project is refused. ``data_roots``
+    names further folders that are allowed on purpose: the tests pass the temporary
+    folders they create (``build_edition(..., data_roots=[tmp_path])``); the command line
+    has ``--allow-data-outside-project`` for a deliberate one-off.
+    """
     if data_dir is None or str(data_dir) == "":
         return None
     path = Path(data_dir).expanduser().resolve()
@@ -160,16 +203,23 @@ def validate_data_dir(data_dir: Path | str | None, year: str) -> Path | None:
         )
     if not path.is_dir():
         raise ParameterError(f"data folder {path} is a file, not a folder")
+    allowed = [PROJECT_ROOT.resolve()] + [Path(root).expanduser().resolve() for root in data_roots]
+    if not any(path == root or root in path.parents for root in allowed):
+        raise ParameterError(
+            f"data folder {path} is outside the project ({PROJECT_ROOT}): an edition is built only from "
+            "data kept in the project, so that it can be reproduced; copy the folder into the project "
+            "(for example under data/) or leave out --data-dir to use data/"
+        )
     return path
 
 
-def check_parameters(year: str, area_code: str, data_dir: Path | str | None, jobs: int
-                     ) -> tuple[str, str, Path | None, int]:
+def check_parameters(year: str, area_code: str, data_dir: Path | str | None, jobs: int,
+                     data_roots: Sequence[Path | str] = ()) -> tuple[str, str, Path | None, int]:
     """Check every parameter before anything is touched; return them normalised."""
     label = ReportYear.parse(year).label
     area = validate_area_code(area_code)
     check_area(area)
-    folder = validate_data_dir(data_dir, label)
+    folder = validate_data_dir(data_dir, label, data_roots)
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise ParameterError(f"jobs must be a whole number of at least 1, not {jobs!r}")
     return label, area, folder, jobs
@@ -255,6 +305,9 @@ def _extra_files(config: dict) -> list[str]:
     if favicon:
         extras.append(favicon)
     extras.extend(config.get("bibtex_bibfiles") or [])
+    # Folders of CSS/JS named in sphinx.config.html_static_path (the root _static/ is copied anyway).
+    static = ((config.get("sphinx") or {}).get("config") or {}).get("html_static_path") or []
+    extras.extend(folder for folder in static if isinstance(folder, str) and folder != "_static")
     return extras
 
 
@@ -274,7 +327,8 @@ def install_kernelspec(jupyter_dir: Path, python: str = sys.executable) -> Path:
                  "--IPKernelApp.log_level=ERROR"],
         "display_name": "Python 3 (analysis)",
         "language": "python",
-        "env": {"PYDEVD_DISABLE_FILE_VALIDATION": "1"},
+        # PYTHONHASHSEED: the same set/str-hash order in every build (reproducible outputs).
+        "env": {"PYDEVD_DISABLE_FILE_VALIDATION": "1", "PYTHONHASHSEED": "0"},
         "metadata": {"debugger": False},
     }
     (spec_dir / "kernel.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
@@ -330,6 +384,8 @@ def stage_book(book_root: Path, stage_dir: Path, title_for: Callable[[str], str]
             target = stage_dir / extra
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
+        elif source.is_dir():
+            shutil.copytree(source, stage_dir / extra, dirs_exist_ok=True)
     if (book_root / "_static").is_dir():
         shutil.copytree(book_root / "_static", stage_dir / "_static")
     return _Stage(stage_dir, notebooks, problems)
@@ -410,6 +466,9 @@ def execute_notebook(task: dict[str, Any]) -> dict[str, Any]:
             execution_timeout=task.get("cell_timeout"),
         )
         hide_injected_parameters(Path(task["output"]))
+        from analysis import reproduce  # nothing in the executed copy may depend on the stage folder
+
+        reproduce.normalise_executed_notebook(Path(task["output"]), task["notebook"])
         result["ok"] = True
     except Exception as error:  # noqa: BLE001 - every failure is reported, none raised
         result["ename"] = type(error).__name__
@@ -610,6 +669,7 @@ def build_edition(
     edition_title: Callable[..., str] | None = None,
     extra_parameters: dict[str, Any] | None = None,
     cell_timeout: int | None = None,
+    data_roots: Sequence[Path | str] = (),
 ) -> BuildResult:
     """Build and publish one edition; raise ParameterError or BuildFailed.
 
@@ -618,7 +678,11 @@ def build_edition(
     notebooks run at once. ``edition_title(title=, year=, area_code=,
     area_name=)`` makes the staged book's title. ``extra_parameters`` are
     passed to every notebook besides the standard four. ``cell_timeout``:
-    seconds a cell may run (None: no limit).
+    seconds a cell may run (None: no limit). ``data_roots``: folders outside the project
+    a ``data_dir`` may lie in (see validate_data_dir).
+
+    The input files are validated (analysis.validation) before anything is staged: an
+    InputError listing every problem stops the build with the site untouched.
     """
     if progress is None:
         progress = lambda message: None  # noqa: E731
@@ -628,7 +692,7 @@ def build_edition(
     build_started = run_manifest.utc_now_iso()
 
     # 1. Parameters: nothing is touched until they are all acceptable.
-    year, area_code, data_folder, jobs = check_parameters(year, area_code, data_dir, jobs)
+    year, area_code, data_folder, jobs = check_parameters(year, area_code, data_dir, jobs, data_roots)
     book_root = Path(book_root).resolve()
     stage_root = Path(stage_root).resolve()
     site_dir = Path(site_dir).resolve()
@@ -642,6 +706,7 @@ def build_edition(
         )
     area_name = lookup_area_name(area_code)
     progress(f"Edition {year} for area {area_code}" + (f" ({area_name})" if area_name else ""))
+    validate_inputs(year, area_code, data_folder, progress)
 
     inputs = run_manifest.hash_inputs(data_folder or _default_data_dir(), year)
 
@@ -667,7 +732,9 @@ def build_edition(
             "year": year,
             "area_code": area_code,
             "data_dir": str(data_folder) if data_folder else "",
-            "output_dir": str(side_files),
+            # Relative to the notebook's working directory (cwd below), so the executed
+            # notebook is the same whichever folder the edition is staged in.
+            "output_dir": Path(os.path.relpath(side_files, output.parent)).as_posix(),
             **(extra_parameters or {}),
         }
         tasks.append({
@@ -714,9 +781,13 @@ def build_edition(
     manifest["html_build_seconds"] = round(html_seconds, 2)
     run_manifest.write_manifest(manifest, manifest_path)
 
+    # No record-level data about children may be published (analysis.privacy).
+    check_publishable(html_dir, manifest_path, stage_dir, f"{area_code} {year}")
+
     # 6. Publish; 7. site index.
     published = publish(html_dir, manifest_path, site_dir, area_code, year)
     site.write_site_index(site_dir)
+    stamp_editions(site_dir, area_code)
     total = time.perf_counter() - clock
     progress(f"Built in {_format_seconds(total)}. The book is at {published / 'index.html'}")
     progress(f"Site index: {site_dir / site.INDEX_NAME}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from analysis.manifest import MANIFEST_NAME, load_manifest
@@ -32,6 +32,9 @@ class Edition:
     title: str | None = None
     build_started_utc: str | None = None
     git_commit: str | None = None
+    code_version: str | None = None  # short commit, '-dirty' when built from uncommitted changes
+    data_fingerprint: str | None = None  # short hash of the input files' sha256 (manifest)
+    latest: bool = False  # the latest edition of its area
 
     @property
     def label(self) -> str:
@@ -47,6 +50,8 @@ def find_editions(site_dir: Path) -> list[Edition]:
     (``parameters.area_name``); otherwise the area code stands in for the name.
     """
     site_dir = Path(site_dir)
+    from analysis import editions as editions_module
+
     editions: list[Edition] = []
     if not site_dir.is_dir():
         return editions
@@ -59,7 +64,7 @@ def find_editions(site_dir: Path) -> list[Edition]:
             if not (year_folder / INDEX_NAME).is_file():
                 continue
             area_name = area_folder.name
-            title = started = commit = None
+            title = started = commit = code = fingerprint = None
             if (year_folder / MANIFEST_NAME).is_file():
                 try:
                     manifest = load_manifest(year_folder)
@@ -71,6 +76,8 @@ def find_editions(site_dir: Path) -> list[Edition]:
                     title = manifest.get("title")
                     started = manifest.get("build_started_utc")
                     commit = (manifest.get("git") or {}).get("commit")
+                    code = editions_module.code_version(manifest)
+                    fingerprint = editions_module.data_fingerprint(manifest)
             editions.append(
                 Edition(
                     area_code=area_folder.name,
@@ -80,8 +87,14 @@ def find_editions(site_dir: Path) -> list[Edition]:
                     title=title,
                     build_started_utc=started,
                     git_commit=commit,
+                    code_version=code,
+                    data_fingerprint=fingerprint,
                 )
             )
+    latest_years: dict[str, str] = {}
+    for edition in editions:
+        latest_years[edition.area_code] = max(latest_years.get(edition.area_code, ""), edition.year)
+    editions = [replace(e, latest=e.year == latest_years[e.area_code]) for e in editions]
     # Latest year first; within a year, by area name.
     editions.sort(key=lambda edition: (edition.area_name.casefold(), edition.area_code))
     editions.sort(key=lambda edition: edition.year, reverse=True)
@@ -99,10 +112,13 @@ def render_index(editions: list[Edition], title: str = DEFAULT_SITE_TITLE) -> st
                 detail.append(f"built {escape(edition.build_started_utc[:10])}")
             if edition.git_commit:
                 detail.append(f"commit {escape(edition.git_commit[:12])}")
+            if edition.data_fingerprint and edition.data_fingerprint != "unknown":
+                detail.append(f"data {escape(edition.data_fingerprint)}")
             suffix = f' <span class="detail">({", ".join(detail)})</span>' if detail else ""
+            latest = " <strong>(latest)</strong>" if edition.latest else ""
             items.append(
                 f'      <li><a href="{escape(edition.href, quote=True)}">'
-                f"{escape(edition.area_name)}: annual report {escape(edition.year)}</a>{suffix}</li>"
+                f"{escape(edition.area_name)}: annual report {escape(edition.year)}</a>{latest}{suffix}</li>"
             )
         body = (
             "    <p>Each edition is a separate book, built from that year's figures. "
