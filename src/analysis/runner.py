@@ -455,16 +455,24 @@ def execute_notebook(task: dict[str, Any]) -> dict[str, Any]:
     try:
         import papermill
 
-        papermill.execute_notebook(
-            task["input"],
-            task["output"],
-            parameters=task["parameters"],
-            kernel_name=KERNEL_NAME,
-            progress_bar=False,
-            cwd=task["cwd"],
-            start_timeout=task.get("start_timeout", 120),
-            execution_timeout=task.get("cell_timeout"),
-        )
+        for attempt in (1, 2):
+            try:
+                papermill.execute_notebook(
+                    task["input"],
+                    task["output"],
+                    parameters=task["parameters"],
+                    kernel_name=KERNEL_NAME,
+                    progress_bar=False,
+                    cwd=task["cwd"],
+                    start_timeout=task.get("start_timeout", 120),
+                    execution_timeout=task.get("cell_timeout"),
+                )
+                break
+            except RuntimeError as error:
+                # A kernel that dies while starting (e.g. on a heavily loaded machine) ran none of
+                # the notebook's code, so starting it once more is safe; any other error is reported.
+                if attempt == 2 or "Kernel died before replying to kernel_info" not in str(error):
+                    raise
         hide_injected_parameters(Path(task["output"]))
         from analysis import reproduce  # nothing in the executed copy may depend on the stage folder
 
@@ -668,7 +676,7 @@ def build_edition(
     *,
     edition_title: Callable[..., str] | None = None,
     extra_parameters: dict[str, Any] | None = None,
-    cell_timeout: int | None = None,
+    cell_timeout: int | None = 600,
     data_roots: Sequence[Path | str] = (),
 ) -> BuildResult:
     """Build and publish one edition; raise ParameterError or BuildFailed.
@@ -678,7 +686,8 @@ def build_edition(
     notebooks run at once. ``edition_title(title=, year=, area_code=,
     area_name=)`` makes the staged book's title. ``extra_parameters`` are
     passed to every notebook besides the standard four. ``cell_timeout``:
-    seconds a cell may run (None: no limit). ``data_roots``: folders outside the project
+    seconds a cell may run before the build fails (None: no limit; the default stops a
+    hung notebook from holding the build for ever). ``data_roots``: folders outside the project
     a ``data_dir`` may lie in (see validate_data_dir).
 
     The input files are validated (analysis.validation) before anything is staged: an
