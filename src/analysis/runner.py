@@ -114,7 +114,7 @@ class BuildResult:
 
 
 # --------------------------------------------------------------------------
-# Hooks the lead may replace (look-ups happen at call time, so assigning
+# Hooks that can be replaced (look-ups happen at call time, so assigning
 # analysis.runner.check_area = my_check works, as does monkeypatching in tests).
 # --------------------------------------------------------------------------
 
