@@ -188,7 +188,7 @@ def data_log_page(manifest: dict, data_dir: Path, year: str) -> str:
                                               "statement": "Assumption or caveat", "impact": "What it means for the figures"})
     return _page(
         "Data log, assumptions and caveats",
-        "Every source of data behind this edition, with its version, licence and SHA-256 fingerprint, and the "
+        "Every source of data behind this edition, with its version, licence and fingerprint (a secure hash of the file), and the "
         "assumptions and caveats that apply to the figures, as the government's Quality Assurance of Code "
         "for Analysis and Research asks.",
         ["## Data log", _html_block(table_html(pd.DataFrame(rows), "Sources of data")),
