@@ -141,12 +141,9 @@ def check_built(year: str, area_code: str, stage_root: Path, site_dir: Path) -> 
 
 
 def singlehtml_command(stage_dir: Path) -> list[str]:
-    launcher = (
-        "import sys; from jupyter_book.cli.main import main; "
-        "sys.argv[0] = 'jupyter-book'; sys.exit(main())"
-    )
-    return [sys.executable, "-c", launcher, "build", str(stage_dir),
-            "--builder", "singlehtml", "-W", "-n", "--keep-going"]
+    from analysis.runner import jupyter_book_command
+
+    return jupyter_book_command(stage_dir, builder="singlehtml")
 
 
 def singlehtml_log(stage_dir: Path) -> Path:

@@ -556,14 +556,14 @@ def run_notebooks(
 # --------------------------------------------------------------------------
 
 
-def jupyter_book_command(stage_dir: Path) -> list[str]:
-    """``jupyter-book build`` run by this interpreter (so by this venv)."""
+def jupyter_book_command(stage_dir: Path, builder: str = "html") -> list[str]:
+    """``jupyter-book build`` run by this interpreter (so by this venv), warnings as errors."""
     launcher = (
         "import sys; from jupyter_book.cli.main import main; "
         "sys.argv[0] = 'jupyter-book'; sys.exit(main())"
     )
     return [sys.executable, "-c", launcher, "build", str(stage_dir),
-            "--builder", "html", "-W", "-n", "--keep-going"]
+            "--builder", builder, "-W", "-n", "--keep-going"]
 
 
 _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")

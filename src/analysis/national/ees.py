@@ -89,6 +89,13 @@ SIX_DIGIT_IDENTIFIERS = (
 _NUMBER = re.compile(r"^-?(\d+)(\.(\d+))?$")
 _NEW_CODE = re.compile(r"^[EWSNK]\d{8}$")
 _OLD_LA_CODE = re.compile(r"^\d{3}$")
+# Area code columns checked at each geographic level: (level, column, pattern, rule broken).
+_CODE_RULES = [
+    ("Local authority", "new_la_code", _NEW_CODE, "new_la_code must be a nine character GSS code such as E09000007"),
+    ("Local authority", "old_la_code", _OLD_LA_CODE,
+     "old_la_code must be a three digit DfE local authority number such as 202"),
+    ("Regional", "region_code", _NEW_CODE, "region_code must be a nine character GSS code such as E12000007"),
+]
 
 
 def spreadsheet_row(index: int) -> int:
@@ -397,42 +404,13 @@ def check_ees(ees: EesFile) -> list[InputProblem]:
                             value="",
                         )
                     )
-            if level == "Local authority" and "new_la_code" in frame.columns:
-                codes = frame.loc[at_level, "new_la_code"]
-                for index in at_level[((codes != "") & ~codes.str.match(_NEW_CODE)).to_numpy()]:
-                    problems.append(
-                        InputProblem(
-                            file,
-                            "new_la_code must be a nine character GSS code such as E09000007",
-                            row=spreadsheet_row(index),
-                            column="new_la_code",
-                            value=codes[index],
-                        )
-                    )
-            if level == "Local authority" and "old_la_code" in frame.columns:
-                codes = frame.loc[at_level, "old_la_code"]
-                for index in at_level[((codes != "") & ~codes.str.match(_OLD_LA_CODE)).to_numpy()]:
-                    problems.append(
-                        InputProblem(
-                            file,
-                            "old_la_code must be a three digit DfE local authority number such as 202",
-                            row=spreadsheet_row(index),
-                            column="old_la_code",
-                            value=codes[index],
-                        )
-                    )
-            if level == "Regional" and "region_code" in frame.columns:
-                codes = frame.loc[at_level, "region_code"]
-                for index in at_level[((codes != "") & ~codes.str.match(_NEW_CODE)).to_numpy()]:
-                    problems.append(
-                        InputProblem(
-                            file,
-                            "region_code must be a nine character GSS code such as E12000007",
-                            row=spreadsheet_row(index),
-                            column="region_code",
-                            value=codes[index],
-                        )
-                    )
+            for code_level, column, pattern, rule in _CODE_RULES:
+                if level != code_level or column not in frame.columns:
+                    continue
+                codes = frame.loc[at_level, column]
+                for index in at_level[((codes != "") & ~codes.str.match(pattern)).to_numpy()]:
+                    problems.append(InputProblem(file, rule, row=spreadsheet_row(index), column=column,
+                                                 value=codes[index]))
     for column in ("country_code", "country_name"):
         if column in frame.columns:
             for index in frame.index[(frame[column] == "").to_numpy()]:
