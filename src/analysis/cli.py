@@ -17,8 +17,8 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
-from analysis.errors import InputError
-from analysis.params import DEFAULT_AREA, ParameterError
+from analysis.config import DEFAULT_AREA, SITE_DIR, STAGE_DIR, DataPaths, display_path
+from analysis.errors import InputError, ParameterError
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -31,23 +31,12 @@ class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
     """Keep the hand-written line breaks of descriptions and examples."""
 
 
-def _relative_to_project(path: Path) -> str:
-    from analysis.paths import PROJECT_ROOT
-
-    try:
-        return path.relative_to(PROJECT_ROOT).as_posix()
-    except ValueError:
-        return str(path)
-
-
 # --------------------------------------------------------------------------
 # build
 # --------------------------------------------------------------------------
 
 
 def add_build_command(subparsers: argparse._SubParsersAction) -> None:
-    from analysis.paths import SITE_DIR, STAGE_DIR
-
     parser = subparsers.add_parser(
         "build",
         help="execute the notebooks for one year and area and publish the HTML book",
@@ -55,7 +44,7 @@ def add_build_command(subparsers: argparse._SubParsersAction) -> None:
             "Build one edition of the book: check the parameters, execute every notebook in\n"
             "_toc.yml with Papermill into a staged copy of the book, write the run manifest,\n"
             "build the HTML with Jupyter Book (warnings are errors) and publish it to\n"
-            f"{_relative_to_project(SITE_DIR)}/<area>/<year>/.\n"
+            f"{display_path(SITE_DIR)}/<area>/<year>/.\n"
             "A failed build leaves the published site exactly as it was."
         ),
         epilog=(
@@ -90,11 +79,11 @@ def add_build_command(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--stage-dir", default=STAGE_DIR, type=Path, metavar="PATH",
         help="where executed notebooks are staged, one folder per edition "
-             f"(default: {_relative_to_project(STAGE_DIR)})",
+             f"(default: {display_path(STAGE_DIR)})",
     )
     parser.add_argument(
         "--site-dir", default=SITE_DIR, type=Path, metavar="PATH",
-        help=f"where editions are published (default: {_relative_to_project(SITE_DIR)})",
+        help=f"where editions are published (default: {display_path(SITE_DIR)})",
     )
     parser.set_defaults(handler=run_build)
 
@@ -121,10 +110,10 @@ def _data_dir(args: argparse.Namespace) -> tuple[Path | None, tuple[Path, ...]]:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from analysis import runner
+    from analysis.build.pipeline import build_edition
 
     data_dir, data_roots = _data_dir(args)
-    runner.build_edition(
+    build_edition(
         args.year,
         args.area,
         data_dir=data_dir,
@@ -171,11 +160,11 @@ def add_validate_command(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    from analysis import runner
-    from analysis.validation import validate_edition
+    from analysis.build.parameters import check_parameters
+    from analysis.inputs.validate import validate_edition
 
     data_dir, data_roots = _data_dir(args)
-    year, area, data_dir, _ = runner.check_parameters(args.year, args.area, data_dir, 1, data_roots)
+    year, area, data_dir, _ = check_parameters(args.year, args.area, data_dir, 1, data_roots)
     report = validate_edition(year, area, data_dir)
     print(report.format())
     return EXIT_FAILED if report.errors else EXIT_OK
@@ -213,13 +202,13 @@ def add_new_edition_command(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_new_edition(args: argparse.Namespace) -> int:
-    from analysis import runner
-    from analysis.params import ReportYear
-    from analysis.returns import EditionExists, new_edition
+    from analysis.build.parameters import validate_data_dir
+    from analysis.inputs.templates import EditionExists, new_edition
+    from analysis.periods import ReportYear
 
     year = ReportYear.parse(args.year).label
     data_dir, data_roots = _data_dir(args)
-    data_dir = runner.validate_data_dir(data_dir, year, data_roots)
+    data_dir = validate_data_dir(data_dir, year, data_roots)
     try:
         created = new_edition(year, data_dir)
     except EditionExists as error:
@@ -235,8 +224,6 @@ def run_new_edition(args: argparse.Namespace) -> int:
 
 
 def add_import_national_command(subparsers: argparse._SubParsersAction) -> None:
-    from analysis.paths import NATIONAL_DIR
-
     parser = subparsers.add_parser(
         "import-national",
         help="turn downloaded DfE/ONS (EES-format) files into the tidy national extract",
@@ -258,8 +245,8 @@ def add_import_national_command(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("folder", type=Path, metavar="FOLDER",
                         help="folder holding the downloaded EES-format files")
     parser.add_argument(
-        "--output", type=Path, default=NATIONAL_DIR, metavar="DIR",
-        help=f"where to write the extract (default: {_relative_to_project(NATIONAL_DIR)})",
+        "--output", type=Path, default=DataPaths().national, metavar="DIR",
+        help=f"where to write the extract (default: {display_path(DataPaths().national)})",
     )
     parser.set_defaults(handler=run_import_national)
 
@@ -269,17 +256,9 @@ def run_import_national(args: argparse.Namespace) -> int:
     if not folder.is_dir():
         raise ParameterError(f"folder {folder} does not exist or is not a folder")
     output = args.output.expanduser().resolve()
-    try:
-        from analysis.national.importer import import_national
-    except ImportError as error:
-        print(f"error: the national importer is not available: {error}", file=sys.stderr)
-        return EXIT_FAILED
-    import inspect
+    from analysis.national.importer import import_national
 
-    accepts_log = "log" in inspect.signature(import_national).parameters
-    result = import_national(folder, output, **({"log": print} if accepts_log else {}))
-    report = getattr(result, "report", None)
-    print(report() if callable(report) else f"Imported the national statistics from {folder} into {output}")
+    print(import_national(folder, output, log=print).report())
     return EXIT_OK
 
 
@@ -289,15 +268,13 @@ def run_import_national(args: argparse.Namespace) -> int:
 
 
 def add_verify_command(subparsers: argparse._SubParsersAction) -> None:
-    from analysis.paths import SITE_DIR, STAGE_DIR
-
     parser = subparsers.add_parser(
         "verify",
         help="rebuild a published edition in a temporary folder and report any difference",
         description=(
             "Check that a published edition reproduces: rebuild it into a temporary folder\n"
             "with the parameters recorded in its manifest, then compare every file with the\n"
-            f"published edition in {_relative_to_project(SITE_DIR)}/<area>/<year>/ (and the executed\n"
+            f"published edition in {display_path(SITE_DIR)}/<area>/<year>/ (and the executed\n"
             "notebooks in the stage). Each differing file is listed, with the field for\n"
             "notebooks and JSON. Only these declared fields may differ:\n"
         ),
@@ -311,7 +288,7 @@ def add_verify_command(subparsers: argparse._SubParsersAction) -> None:
         ),
         formatter_class=_HelpFormatter,
     )
-    from analysis.reproduce import describe_declared
+    from analysis.assurance.reproducibility import describe_declared
 
     parser.description += describe_declared()
     parser.add_argument("--year", required=True, metavar="YYYY-YY",
@@ -319,16 +296,16 @@ def add_verify_command(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--area", default=DEFAULT_AREA, metavar="CODE",
                         help=f"ONS code of the local authority area (default: {DEFAULT_AREA}, Camden)")
     parser.add_argument("--site-dir", default=SITE_DIR, type=Path, metavar="PATH",
-                        help=f"where the edition is published (default: {_relative_to_project(SITE_DIR)})")
+                        help=f"where the edition is published (default: {display_path(SITE_DIR)})")
     parser.add_argument("--stage-dir", default=STAGE_DIR, type=Path, metavar="PATH",
-                        help=f"where its notebooks were executed (default: {_relative_to_project(STAGE_DIR)})")
+                        help=f"where its notebooks were executed (default: {display_path(STAGE_DIR)})")
     parser.add_argument("--keep", action="store_true",
                         help="keep the rebuilt copy (its folder is printed) to inspect differences")
     parser.set_defaults(handler=run_verify)
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    from analysis.reproduce import VerifyError, verify_edition
+    from analysis.build.verify import VerifyError, verify_edition
 
     try:
         report = verify_edition(
@@ -350,8 +327,6 @@ def run_verify(args: argparse.Namespace) -> int:
 
 
 def add_pdf_command(subparsers: argparse._SubParsersAction) -> None:
-    from analysis.paths import SITE_DIR, STAGE_DIR
-
     parser = subparsers.add_parser(
         "pdf",
         help="print a built edition to one PDF for committee papers (offline, headless Chromium)",
@@ -361,7 +336,7 @@ def add_pdf_command(subparsers: argparse._SubParsersAction) -> None:
             "Chromium prints it to A4 with a cover, contents, page numbers and bookmarks. The\n"
             "code cells are left out. Nothing is fetched from the network.\n"
             "The PDF is written into the published edition:\n"
-            f"  {_relative_to_project(SITE_DIR)}/<area>/<year>/analysis-book-<area>-<year>.pdf\n"
+            f"  {display_path(SITE_DIR)}/<area>/<year>/analysis-book-<area>-<year>.pdf\n"
             "Rebuilding the edition removes it, so make it again after each build.\n"
             "Needs Chromium: apt-get install chromium (or set ANALYSIS_CHROMIUM to its path)."
         ),
@@ -380,14 +355,14 @@ def add_pdf_command(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--area", default=DEFAULT_AREA, metavar="CODE",
                         help=f"ONS code of the local authority area (default: {DEFAULT_AREA}, Camden)")
     parser.add_argument("--stage-dir", default=STAGE_DIR, type=Path, metavar="PATH",
-                        help=f"where the edition was staged by `build` (default: {_relative_to_project(STAGE_DIR)})")
+                        help=f"where the edition was staged by `build` (default: {display_path(STAGE_DIR)})")
     parser.add_argument("--site-dir", default=SITE_DIR, type=Path, metavar="PATH",
-                        help=f"where the edition is published (default: {_relative_to_project(SITE_DIR)})")
+                        help=f"where the edition is published (default: {display_path(SITE_DIR)})")
     parser.set_defaults(handler=run_pdf)
 
 
 def run_pdf(args: argparse.Namespace) -> int:
-    from analysis.pdf import make_pdf
+    from analysis.build.pdf import make_pdf
 
     make_pdf(args.year, args.area, stage_root=args.stage_dir.expanduser().resolve(),
              site_dir=args.site_dir.expanduser().resolve())
@@ -441,7 +416,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help(sys.stderr)
         return EXIT_BAD_PARAMETERS
-    from analysis.runner import BuildFailed
+    from analysis.build.failures import BuildFailed
 
     try:
         return int(handler(args) or EXIT_OK)

@@ -1,7 +1,11 @@
-"""Errors about input files that say exactly where the problem is."""
+"""Errors that say exactly what is wrong: an input file's place, or a parameter."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+
+class ParameterError(ValueError):
+    """A parameter given on the command line or to a notebook is not acceptable."""
 
 
 @dataclass(frozen=True)

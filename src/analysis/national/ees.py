@@ -35,17 +35,9 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import InputProblem
+from analysis.vocabulary import SYMBOLS
 
-#: DfE symbols: each means "no number here, for this reason". Never read as zero.
-SYMBOLS: dict[str, str] = {
-    "c": "suppressed to protect confidentiality (small number)",
-    "k": "rounds to zero but is not zero",
-    "low": "rounds to zero but is not zero",
-    "u": "low reliability",
-    "x": "not available",
-    "z": "not applicable",
-    ":": "not available (older symbol)",
-}
+# DfE symbols (analysis.vocabulary.SYMBOLS) each mean "no number here, for this reason": never read as zero.
 
 MANDATORY_COLUMNS = ("time_period", "time_identifier", "geographic_level", "country_code", "country_name")
 LA_COLUMNS = ("new_la_code", "la_name", "old_la_code")

@@ -33,9 +33,7 @@ renamed over the old ones, so a failed import never leaves a half-written extrac
 """
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -47,13 +45,14 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import InputError, InputProblem
-from analysis.paths import NATIONAL_DIR, REFERENCE_DIR
+from analysis.config import DataPaths
+from analysis.files import sha256_bytes, write_all_atomically
 from analysis.rounding import round_half_up
 
 from . import ees as ees_mod
 from .ees import EesFile, RawCsv, area_columns, check_ees, ees_file, parse_values, read_raw, spreadsheet_row
 from .neighbours import NeighbourRow, parse_neighbours
-from .specs import (
+from .indicators import (
     CATALOGUE_COLUMNS,
     INDICATORS,
     LICENCE,
@@ -567,31 +566,10 @@ def _to_csv_text(frame: pd.DataFrame) -> str:
     return frame.to_csv(index=False, lineterminator="\n", float_format="%.12g")
 
 
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def write_atomically(output_dir: Path, contents: dict[str, bytes]) -> None:
-    """Write every file to a temporary name first, then rename them all into place."""
-    output_dir.mkdir(parents=True, exist_ok=True)
-    temporary: dict[str, Path] = {}
-    try:
-        for name, data in contents.items():
-            path = output_dir / f".{name}.{os.getpid()}.tmp"
-            path.write_bytes(data)
-            temporary[name] = path
-        for name, path in temporary.items():
-            os.replace(path, output_dir / name)
-    finally:
-        for path in temporary.values():
-            if path.exists():
-                path.unlink()
-
-
-def write_catalogue(path: Path = REFERENCE_DIR / "national_indicators.csv") -> Path:
+def write_catalogue(path: Path = DataPaths().reference / "national_indicators.csv") -> Path:
     """Write data/reference/national_indicators.csv from the indicator definitions."""
     frame = pd.DataFrame(catalogue_rows(), columns=list(CATALOGUE_COLUMNS))
-    write_atomically(path.parent, {path.name: frame.to_csv(index=False, lineterminator="\n").encode("utf-8")})
+    write_all_atomically(path.parent, {path.name: frame.to_csv(index=False, lineterminator="\n").encode("utf-8")})
     return path
 
 
@@ -600,7 +578,7 @@ def write_catalogue(path: Path = REFERENCE_DIR / "national_indicators.csv") -> P
 # --------------------------------------------------------------------------------------
 def import_national(
     source_dir: Path,
-    output_dir: Path = NATIONAL_DIR,
+    output_dir: Path = DataPaths().national,
     *,
     log: Callable[[str], None] | None = None,
     today: date | None = None,
@@ -663,7 +641,7 @@ def import_national(
             "table": table.key,
             "description": table.description,
             "publication": table.publication,
-            "sha256": _sha256(data),
+            "sha256": sha256_bytes(data),
             "size_bytes": len(data),
             "rows_read": len(raw.rows),
             "licence": LICENCE,
@@ -773,11 +751,11 @@ def import_national(
         "skipped_files": [{"file": name, "reason": reason} for name, reason in summary.skipped],
         "indicators": indicator_info,
         "outputs": {
-            name: {"sha256": _sha256(data), "size_bytes": len(data)} for name, data in contents.items()
+            name: {"sha256": sha256_bytes(data), "size_bytes": len(data)} for name, data in contents.items()
         },
     }
     contents[PROVENANCE_FILE] = (json.dumps(provenance, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    write_atomically(output_dir, contents)
+    write_all_atomically(output_dir, contents)
 
     for key, info in sorted(file_info.items(), key=lambda kv: kv[1]["file"]):
         extracted = rows_by_table.get(key, 0)

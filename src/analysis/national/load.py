@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.paths import NATIONAL_DIR, REFERENCE_DIR
+from analysis.config import DataPaths
+from analysis.errors import ParameterError
 
 from .importer import AREAS_FILE, EXTRACT_FILE, NEIGHBOURS_FILE, PROVENANCE_FILE
 
@@ -30,7 +31,7 @@ class NationalDataMissing(FileNotFoundError):
     """The national extract has not been imported yet."""
 
 
-class UnknownAreaError(ValueError):
+class UnknownAreaError(ParameterError):
     """An area code that is not in the national extract (or has no neighbours)."""
 
 
@@ -68,13 +69,13 @@ def _read(path: Path, kind: str) -> pd.DataFrame:
     return _read_cached(str(path.resolve()), path.stat().st_mtime, kind).copy()
 
 
-def load_provenance(national_dir: Path = NATIONAL_DIR) -> dict:
+def load_provenance(national_dir: Path = DataPaths().national) -> dict:
     """The provenance record written by the importer (source files, sha256, licence, indicators)."""
     path = _require(Path(national_dir) / PROVENANCE_FILE)
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def load_areas(national_dir: Path = NATIONAL_DIR) -> pd.DataFrame:
+def load_areas(national_dir: Path = DataPaths().national) -> pd.DataFrame:
     """Every area in the extract: England, regions (including Inner and Outer London), LAs.
 
     Columns: area_code, old_la_code, area_name, geographic_level, region_code,
@@ -99,7 +100,7 @@ def _suggest(code: str, areas: pd.DataFrame) -> str:
     return ""
 
 
-def check_area(code: str, national_dir: Path = NATIONAL_DIR) -> pd.Series:
+def check_area(code: str, national_dir: Path = DataPaths().national) -> pd.Series:
     """The areas.csv row for ``code``; a clear :class:`UnknownAreaError` if there is none."""
     areas = load_areas(national_dir)
     found = areas[areas["area_code"] == str(code)]
@@ -111,12 +112,30 @@ def check_area(code: str, national_dir: Path = NATIONAL_DIR) -> pd.Series:
     return found.iloc[0]
 
 
-def area_name(code: str, national_dir: Path = NATIONAL_DIR) -> str:
+def check_local_authority(code: str, national_dir: Path = DataPaths().national) -> None:
+    """Refuse a code that is not an English local authority in the national statistics.
+
+    Without a national extract there is nothing to check against: the pages then say
+    that the national statistics have no figures for the area.
+    """
+    if not (Path(national_dir) / AREAS_FILE).exists():
+        return
+    areas = load_areas(national_dir)
+    authorities = areas[areas["geographic_level"] == "Local authority"]
+    if str(code) not in set(authorities["area_code"]):
+        raise UnknownAreaError(
+            f"area code {code!r} is not a local authority in the national statistics "
+            f"({len(authorities)} known, e.g. E09000007 Camden); see {Path(national_dir) / AREAS_FILE}."
+            + _suggest(code, authorities)
+        )
+
+
+def area_name(code: str, national_dir: Path = DataPaths().national) -> str:
     """The latest published name of an area: ``area_name("E09000007") == "Camden"``."""
     return str(check_area(code, national_dir)["area_name"])
 
 
-def load_national(national_dir: Path = NATIONAL_DIR) -> pd.DataFrame:
+def load_national(national_dir: Path = DataPaths().national) -> pd.DataFrame:
     """All national indicator values, one row per indicator x time period x area.
 
     Columns: indicator_id, time_period (int: the year ending 31 March; the mid-year for
@@ -137,7 +156,7 @@ def load_national(national_dir: Path = NATIONAL_DIR) -> pd.DataFrame:
     return frame.loc[:, NATIONAL_COLUMNS]
 
 
-def load_neighbours(area_code: str, model: str = "2025", national_dir: Path = NATIONAL_DIR) -> pd.DataFrame:
+def load_neighbours(area_code: str, model: str = "2025", national_dir: Path = DataPaths().national) -> pd.DataFrame:
     """An authority's ten statistical neighbours in a DfE model ("2025" or "2021"), closest first.
 
     Columns: model, area_code, old_la_code, area_name, rank, neighbour_code,
@@ -158,7 +177,7 @@ def load_neighbours(area_code: str, model: str = "2025", national_dir: Path = NA
     return chosen.sort_values("rank").reset_index(drop=True)
 
 
-def national_catalogue(reference_dir: Path = REFERENCE_DIR) -> pd.DataFrame:
+def national_catalogue(reference_dir: Path = DataPaths().reference) -> pd.DataFrame:
     """The national indicator catalogue, data/reference/national_indicators.csv."""
     path = Path(reference_dir) / CATALOGUE_FILE
     if not path.exists():
@@ -166,7 +185,7 @@ def national_catalogue(reference_dir: Path = REFERENCE_DIR) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
 
 
-def catalogue_entry(indicator_id: str, reference_dir: Path = REFERENCE_DIR) -> pd.Series:
+def catalogue_entry(indicator_id: str, reference_dir: Path = DataPaths().reference) -> pd.Series:
     """One indicator's catalogue row; a clear error for an unknown id."""
     catalogue = national_catalogue(reference_dir)
     found = catalogue[catalogue["indicator_id"] == indicator_id]

@@ -1,0 +1,518 @@
+"""No record-level data about children in a published edition.
+
+The book publishes aggregate figures only. Before an edition is published the
+runner scans every file that would be published (HTML, CSV, executed
+notebooks, JSON, Markdown sources, the search index) and refuses to publish if
+it finds:
+
+- person-level *fields*: a column or field named like a record about a person
+  (``child_id``, ``upn``, ``nhs_number``, ``date_of_birth``, ``postcode``,
+  ``surname``, ...) in a CSV header, an HTML table header, a JSON key, a
+  Markdown table header or a notebook output's table;
+- person-level *values*: a full UK postcode, an NHS number (10 digits, with a
+  valid modulus 11 check digit), a unique pupil number (a letter and 12
+  characters), or a date next to "date of birth", "DOB" or "born";
+- *small counts from record-level data*: the register of figures (each page's
+  ``register.csv`` in the stage, and any published CSV with the register's
+  ``raw_value`` and ``source_kind`` columns) marks each value's kind of source;
+  a count from 1 to 5 whose source kind is ``record_level`` is not published
+  (DESIGN.md, "small numbers").
+
+Theme assets under ``_static/`` are vendored code, not content, and are not
+scanned; embedded images (``data:image/...`` URIs, ``image/png`` notebook
+outputs) are skipped; CSV downloads embedded as ``data:text/csv`` URIs are
+decoded and scanned like CSV files.
+
+``scan_edition(folder, stage_dir=...)`` returns the findings;
+``failure_message`` words them for the build's error.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Iterable, Iterator
+from urllib.parse import unquote
+
+from analysis.vocabulary import SMALL_COUNT_RANGE
+
+# --------------------------------------------------------------------------
+# What counts as person-level
+# --------------------------------------------------------------------------
+
+# Field names (normalised: lower case, runs of other characters as "_") that
+# identify a record about a person, with what to call them in a message.
+PERSON_FIELDS: dict[str, str] = {
+    **dict.fromkeys(("child_id", "childid", "child_ref", "child_reference", "child_number",
+                     "la_child_id", "person_id", "personid", "person_ref", "person_reference",
+                     "pupil_id", "client_id", "case_id"), "a person identifier"),
+    **dict.fromkeys(("upn", "unique_pupil_number", "former_upn", "pupil_upn"), "a unique pupil number"),
+    **dict.fromkeys(("nhs_number", "nhs_no", "nhsnumber", "nhs_num", "nhs_id"), "an NHS number"),
+    **dict.fromkeys(("date_of_birth", "dob", "d_o_b", "birth_date", "birthdate", "dateofbirth"),
+                    "a date of birth"),
+    **dict.fromkeys(("postcode", "post_code", "postal_code", "home_postcode", "address_postcode"),
+                    "a postcode"),
+    **dict.fromkeys(("forename", "forenames", "first_name", "firstname", "given_name", "given_names",
+                     "surname", "last_name", "lastname", "family_name", "full_name",
+                     "child_name", "person_name"), "a person's name"),
+}
+# Identifier-style names that are never prose: also looked for in plain-text
+# notebook outputs (a printed DataFrame's header line).
+_SNAKE_FIELDS = sorted((name for name in PERSON_FIELDS if "_" in name), key=len, reverse=True)
+_SNAKE_FIELD_PATTERN = re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(_SNAKE_FIELDS) + r")(?![A-Za-z0-9_])")
+
+# A full UK postcode (outward and inward code). Upper case only: lower-case
+# letter runs in code, CSS and hashes are not postcodes.
+POSTCODE = re.compile(
+    r"(?<![A-Za-z0-9])(GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?[0-9][A-HJKPSTUW0-9]? ?[0-9][ABD-HJLNP-UW-Z]{2})(?![A-Za-z0-9])"
+)
+# Ten digits, together or as 3-3-4 with spaces or hyphens (the check digit is tested separately).
+NHS_CANDIDATE = re.compile(r"(?<![\w./:+-])(\d{3})([ -]?)(\d{3})\2(\d{4})(?!\w|[./:+-]\d)")
+# Unique pupil number: check letter (not I, O, S), 11 digits and a digit or
+# letter (temporary UPNs end with a letter).
+UPN = re.compile(r"(?<![A-Za-z0-9])([A-HJ-NP-RT-Z][0-9]{11}[0-9A-HJ-NP-RT-Z])(?![A-Za-z0-9])")
+_MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_DATE = (r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2}|"
+         r"\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTHS + r"\.?,?\s+\d{4})")
+# A date right after a date-of-birth label (allowing a few separators or tags
+# between them, as in "DOB: 01/02/2015" or "<th>Date of birth</th><td>2015-02-01").
+DATE_OF_BIRTH = re.compile(
+    r"(?i)(?<![A-Za-z])(?:d\.?o\.?b|date[\s_]+of[\s_]+birth|birth[\s_]?date|born(?:\s+on)?)(?![A-Za-z])"
+    r"(?:[\s:=\"',|>-]|</?[a-z][^<>]{0,40}>){0,8}(" + _DATE + r")"
+)
+
+# Register of figures: a count from 1 to 5 from record-level data is not published.
+RECORD_LEVEL = "record_level"
+# Units that are not counts (a percentage of 3 is not a count of 3 children).
+_NOT_COUNT_UNITS = ("percentage", "rate", "ratio", "proportion", "mean", "median", "average")
+
+# Files: theme assets are vendored, images are not text.
+SKIPPED_FOLDERS = ("_static",)
+TEXT_SUFFIXES = {".html", ".htm", ".csv", ".tsv", ".ipynb", ".json", ".txt", ".md", ".js", ".xml",
+                 ".yml", ".yaml", ".rst", ".svg", ""}
+_DATA_URI = re.compile(r"data:[^\s\"'<>)\\]*")
+_CSV_DATA_URI = re.compile(r"data:text/csv[^,\s\"'<>\\]*,([^\s\"'<>\\]*)")
+_IMAGE_OUTPUT = re.compile(r"\"image/[a-z0-9.+-]+\"\s*:\s*\"(?:[^\"\\]|\\.)*\"")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing in one file that must not be published."""
+
+    file: str  # path relative to the scanned folder, e.g. notebooks/04_child_protection.html
+    line: int | None  # 1-based line in the file, when known
+    what: str  # what was found, with the value masked
+    where: str = ""  # more detail: "cell 5, output 1", "CSV download chart-x.csv, line 3"
+
+    def __str__(self) -> str:
+        text = self.file
+        if self.line is not None:
+            text += f", line {self.line}"
+        if self.where:
+            text += f" ({self.where})"
+        return f"{text}: {self.what}"
+
+
+# --------------------------------------------------------------------------
+# Checks on pieces of text
+# --------------------------------------------------------------------------
+
+
+def normalise_field(name: str) -> str:
+    """'Date of birth' -> 'date_of_birth'; 'NHS No.' -> 'nhs_no'."""
+    return re.sub(r"[^a-z0-9]+", "_", str(name).strip().lower()).strip("_")
+
+
+def person_field(name: str) -> str | None:
+    """What a person-level field name identifies, or None for any other name."""
+    return PERSON_FIELDS.get(normalise_field(name))
+
+
+def nhs_number_is_valid(digits: str) -> bool:
+    """Modulus 11 check of a 10-digit NHS number (weights 10..2; check 11 means 0, 10 is invalid)."""
+    digits = re.sub(r"[ -]", "", digits)
+    if not re.fullmatch(r"\d{10}", digits) or len(set(digits)) == 1:
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1)))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(digits[9])
+
+
+def _mask(value: str, keep: int) -> str:
+    shown = value[:keep]
+    return shown + "".join("*" if ch.isalnum() else ch for ch in value[keep:])
+
+
+def value_findings(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, what) for each person-level value in ``text`` (data: URIs already removed)."""
+    for match in POSTCODE.finditer(text):
+        value = match.group(1)
+        yield match.start(1), f"a UK postcode ({_mask(value, len(value.split()[0]) if ' ' in value else 2)})"
+    for match in NHS_CANDIDATE.finditer(text):
+        value = match.group(0)
+        if nhs_number_is_valid(value):
+            yield match.start(), f"an NHS number ({_mask(value, 3)})"
+    for match in UPN.finditer(text):
+        yield match.start(1), f"a unique pupil number ({_mask(match.group(1), 1)})"
+    for match in DATE_OF_BIRTH.finditer(text):
+        yield match.start(1), f"a date of birth ({_mask(match.group(1), 0)})"
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def _blank_data_uris(text: str) -> str:
+    """Replace data: URIs with spaces (keeping offsets and line numbers)."""
+    return _DATA_URI.sub(lambda m: " " * len(m.group()), text)
+
+
+def _csv_downloads(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, decoded CSV text) of every data:text/csv URI in ``text``."""
+    for match in _CSV_DATA_URI.finditer(text):
+        yield match.start(), unquote(match.group(1))
+
+
+def _scan_values(text: str, file: str, *, line_offset: int = 0, where: str = "") -> list[Finding]:
+    findings = []
+    for offset, what in value_findings(_blank_data_uris(text)):
+        findings.append(Finding(file, _line_of(text, offset) + line_offset, what, where))
+    for offset, csv_text in _csv_downloads(text):
+        line = _line_of(text, offset) + line_offset
+        label = "CSV download" + (f" in {where}" if where else "")
+        for finding in _scan_csv_text(csv_text, file):
+            findings.append(Finding(file, line, finding.what, f"{label}, line {finding.line}"))
+    return findings
+
+
+def _field_finding(file: str, line: int | None, name: str, context: str, where: str = "") -> Finding | None:
+    kind = person_field(name)
+    if kind is None:
+        return None
+    return Finding(file, line, f"a person-level field {name.strip()!r} ({kind}) in {context}", where)
+
+
+# --------------------------------------------------------------------------
+# CSV, HTML, JSON, notebooks, Markdown
+# --------------------------------------------------------------------------
+
+
+def _scan_csv_text(text: str, file: str) -> list[Finding]:
+    findings: list[Finding] = []
+    rows = list(csv.reader(io.StringIO(text)))
+    if rows:
+        for name in rows[0]:
+            finding = _field_finding(file, 1, name, "a CSV header")
+            if finding:
+                findings.append(finding)
+    findings += _scan_values(text, file)
+    if rows and {"raw_value", "source_kind"} <= {normalise_field(name) for name in rows[0]}:
+        findings += register_findings(text, file)
+    return findings
+
+
+def _is_count_unit(unit: str) -> bool:
+    unit = unit.strip().lower()
+    return not any(unit.startswith(prefix) for prefix in _NOT_COUNT_UNITS)
+
+
+def register_findings(text: str, file: str) -> list[Finding]:
+    """Counts from 1 to 5 from record-level data in a register of figures (CSV text)."""
+    findings = []
+    reader = csv.DictReader(io.StringIO(text))
+    if reader.fieldnames is None:
+        return findings
+    columns = {normalise_field(name): name for name in reader.fieldnames}
+    low, high = SMALL_COUNT_RANGE
+    for number, row in enumerate(reader, start=2):
+        kind = normalise_field(row.get(columns["source_kind"]) or "")
+        if kind != RECORD_LEVEL:
+            continue
+        raw = (row.get(columns["raw_value"]) or "").strip().replace(",", "")
+        try:
+            value = float(raw)
+        except ValueError:
+            continue
+        unit = row.get(columns.get("unit", ""), "") or ""
+        if low <= value <= high and _is_count_unit(unit):
+            label = ", ".join(
+                f"{key} {row[columns[key]]}" for key in ("page", "name", "indicator_id")
+                if key in columns and row.get(columns[key])
+            )
+            findings.append(Finding(
+                file, number,
+                f"a small count ({raw}) from record-level data ({label}): counts from {low} to {high} "
+                "from record-level data are not published",
+            ))
+    return findings
+
+
+class _TableHeaders(HTMLParser):
+    """Collects the text of every <th> (with its line) and Markdown-free table headers."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.headers: list[tuple[int, str]] = []
+        self._open: list[str] | None = None
+        self._line = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "th":
+            self._open = []
+            self._line = self.getpos()[0]
+
+    def handle_endtag(self, tag):
+        if tag == "th" and self._open is not None:
+            self.headers.append((self._line, "".join(self._open)))
+            self._open = None
+
+    def handle_data(self, data):
+        if self._open is not None:
+            self._open.append(data)
+
+
+def _html_headers(text: str) -> list[tuple[int, str]]:
+    parser = _TableHeaders()
+    try:
+        parser.feed(text)
+        parser.close()
+    except Exception:  # noqa: BLE001 - malformed HTML: value checks still run
+        pass
+    return parser.headers
+
+
+def _scan_html_text(text: str, file: str, *, line_offset: int = 0, where: str = "") -> list[Finding]:
+    findings = []
+    for line, name in _html_headers(text):
+        finding = _field_finding(file, line + line_offset, name, "a table header", where)
+        if finding:
+            findings.append(finding)
+    findings += _scan_values(text, file, line_offset=line_offset, where=where)
+    return findings
+
+
+_MD_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def _scan_markdown_text(text: str, file: str) -> list[Finding]:
+    findings = []
+    lines = text.splitlines()
+    for index in range(1, len(lines)):
+        if _MD_TABLE_RULE.match(lines[index]) and "|" in lines[index - 1]:
+            for name in lines[index - 1].strip().strip("|").split("|"):
+                finding = _field_finding(file, index, name, "a Markdown table header")
+                if finding:
+                    findings.append(finding)
+    findings += _scan_html_text(text, file)
+    return findings
+
+
+def _json_keys(value, path: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key), f"{path}.{key}" if path else str(key)
+            yield from _json_keys(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _json_keys(item, f"{path}[{index}]")
+
+
+def _line_with(text: str, needle: str) -> int | None:
+    offset = text.find(needle)
+    return None if offset < 0 else _line_of(text, offset)
+
+
+def _scan_json_text(text: str, file: str) -> list[Finding]:
+    findings = []
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    for key, path in _json_keys(data):
+        finding = _field_finding(file, _line_with(text, json.dumps(key)), key, f"a JSON key ({path})")
+        if finding:
+            findings.append(finding)
+    findings += _scan_values(text, file)
+    return findings
+
+
+def _joined(source) -> str:
+    return "".join(source) if isinstance(source, list) else str(source or "")
+
+
+def _scan_notebook_text(text: str, file: str) -> list[Finding]:
+    """Field names in each cell's outputs; values anywhere except embedded images."""
+    findings: list[Finding] = []
+    try:
+        notebook = json.loads(text)
+    except ValueError:
+        return _scan_values(text, file)
+    for cell_number, cell in enumerate(notebook.get("cells", []), start=1):
+        for output_number, output in enumerate(cell.get("outputs", []) or [], start=1):
+            where = f"cell {cell_number}, output {output_number}"
+            data = output.get("data", {}) or {}
+            texts = []
+            if output.get("output_type") == "stream":
+                texts.append(_joined(output.get("text")))
+            for mime, content in data.items():
+                if mime in ("text/html", "text/markdown"):
+                    for line, name in _html_headers(_joined(content)):
+                        finding = _field_finding(file, None, name, "a table header", where)
+                        if finding:
+                            findings.append(finding)
+                    if mime == "text/markdown":
+                        findings += [Finding(file, None, f.what, where)
+                                     for f in _scan_markdown_text(_joined(content), file)
+                                     if "Markdown table header" in f.what]
+                elif mime == "text/plain":
+                    texts.append(_joined(content))
+                elif mime.endswith("json") and not isinstance(content, str):
+                    for key, path in _json_keys(content):
+                        finding = _field_finding(file, None, key, f"a JSON key ({path})", where)
+                        if finding:
+                            findings.append(finding)
+            for plain in texts:
+                for match in _SNAKE_FIELD_PATTERN.finditer(plain):
+                    name = match.group(1)
+                    findings.append(Finding(
+                        file, None, f"a person-level field {name!r} ({PERSON_FIELDS[name]}) in a text output",
+                        where))
+    # Line numbers for the output findings: the first line of the file naming the field.
+    located = []
+    for finding in findings:
+        name = re.search(r"field '([^']*)'", finding.what)
+        line = _line_with(text, name.group(1)) if name else None
+        located.append(Finding(finding.file, line, finding.what, finding.where))
+    masked = _IMAGE_OUTPUT.sub(lambda m: " " * len(m.group()), text)
+    places = _value_places(notebook)
+    for finding in _scan_values(masked, file):
+        candidates = places.get(finding.what) or [""]
+        where = candidates.pop(0) if len(candidates) > 1 else candidates[0]
+        located.append(Finding(finding.file, finding.line, finding.what, finding.where or where))
+    return located
+
+
+def _value_places(notebook: dict) -> dict[str, list[str]]:
+    """For each value finding's description, the cells (and outputs) it occurs in, in order."""
+    places: dict[str, list[str]] = {}
+    for cell_number, cell in enumerate(notebook.get("cells", []), start=1):
+        pieces = [(f"cell {cell_number}, source", _joined(cell.get("source")))]
+        for output_number, output in enumerate(cell.get("outputs", []) or [], start=1):
+            texts = [_joined(output.get("text"))] + [
+                content if isinstance(content, str) else _joined(content) if isinstance(content, list)
+                else json.dumps(content)
+                for mime, content in (output.get("data") or {}).items() if not mime.startswith("image/")
+            ]
+            pieces.append((f"cell {cell_number}, output {output_number}", "\n".join(texts)))
+        for where, piece in pieces:
+            for _, what in value_findings(_blank_data_uris(piece)):
+                places.setdefault(what, []).append(where)
+    return places
+
+
+def scan_text(text: str, file: str) -> list[Finding]:
+    """Findings in one file's text; how it is read depends on the file's suffix."""
+    suffix = Path(file).suffix.lower()
+    if suffix in (".csv", ".tsv"):
+        if suffix == ".tsv":
+            text = text.replace("\t", ",")
+        return _scan_csv_text(text, file)
+    if suffix in (".html", ".htm", ".xml", ".svg"):
+        return _scan_html_text(text, file)
+    if suffix == ".ipynb":
+        return _scan_notebook_text(text, file)
+    if suffix == ".json":
+        return _scan_json_text(text, file)
+    if suffix in (".md", ".rst", ".txt"):
+        return _scan_markdown_text(text, file)
+    return _scan_values(text, file)
+
+
+# --------------------------------------------------------------------------
+# Folders
+# --------------------------------------------------------------------------
+
+
+def edition_files(folder: Path) -> Iterator[Path]:
+    """The files of an edition that are scanned: text files outside _static/."""
+    folder = Path(folder)
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if not path.is_file() or relative.parts[0] in SKIPPED_FOLDERS:
+            continue
+        if path.suffix.lower() not in TEXT_SUFFIXES:
+            continue
+        yield path
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (UnicodeDecodeError, OSError):
+        return None
+
+
+def scan_folder(folder: Path, *, prefix: str = "") -> list[Finding]:
+    findings = []
+    for path in edition_files(folder):
+        text = _read_text(path)
+        if text is None:
+            continue
+        findings += scan_text(text, prefix + path.relative_to(folder).as_posix())
+    return findings
+
+
+def stage_registers(stage_dir: Path) -> list[Path]:
+    """Each page's register of figures in a staged edition (``_data/<page>/register.csv``)."""
+    return sorted(Path(stage_dir).glob("_data/*/register.csv"))
+
+
+def scan_edition(folder: Path, *, stage_dir: Path | None = None,
+                 extra_files: Iterable[Path] = ()) -> list[Finding]:
+    """Everything person-level in an edition about to be (or already) published.
+
+    ``folder``: the edition's files (the built HTML folder, or a published
+    edition). ``stage_dir``: the staged edition, whose registers of figures are
+    checked for small counts from record-level data. ``extra_files``: files
+    published alongside (such as the run manifest), scanned too.
+    """
+    folder = Path(folder)
+    findings = scan_folder(folder)
+    for path in extra_files:
+        path = Path(path)
+        text = _read_text(path) if path.is_file() else None
+        if text is not None:
+            findings += scan_text(text, path.name)
+    if stage_dir is not None:
+        stage_dir = Path(stage_dir)
+        for path in stage_registers(stage_dir):
+            text = _read_text(path)
+            if text is not None:
+                relative = "stage: " + path.relative_to(stage_dir).as_posix()
+                findings += [Finding(relative, f.line, f.what, f.where)
+                             for f in register_findings(text, path.name)]
+    return _unique(findings)
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    return list(dict.fromkeys(findings))
+
+
+def failure_message(findings: list[Finding], label: str, *, limit: int = 50) -> str:
+    """The build's error: each finding with file and line, then what to do."""
+    count = len(findings)
+    lines = [f"{count} piece{'s' if count != 1 else ''} of record-level data about children would have "
+             f"been published in {label}; nothing was published:"]
+    lines += [f"  - {finding}" for finding in findings[:limit]]
+    if count > limit:
+        lines.append(f"  ... and {count - limit} more")
+    lines.append("Publish aggregate figures only: remove person-level columns and values from the "
+                 "notebooks' outputs, and do not publish counts from 1 to 5 from record-level data.")
+    return "\n".join(lines)

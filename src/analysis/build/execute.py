@@ -1,0 +1,189 @@
+"""Executing the staged notebooks with Papermill, each in its own worker process and kernel.
+
+Every failure is collected and reported with its notebook and cell; nothing is raised
+from a worker. Heavy imports (papermill) happen inside the workers only, so the command
+line starts quickly.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any, Callable
+
+from analysis.build.failures import NotebookFailure
+from analysis.build.stage import KERNEL_NAME
+
+# Papermill marks the cells it adds to a failed notebook with this tag.
+_PAPERMILL_ERROR_TAG = "papermill-error-cell-tag"
+INJECTED_CELL_ID = "injected-parameters"
+
+Progress = Callable[[str], None]
+
+
+def _init_worker(jupyter_dir: str) -> None:
+    existing = os.environ.get("JUPYTER_PATH")
+    os.environ["JUPYTER_PATH"] = jupyter_dir + (os.pathsep + existing if existing else "")
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+
+
+def _source_cell(output_path: Path, source_path: Path, cell_index: int) -> tuple[int | None, int | None, str | None]:
+    """Map papermill's cell index (in the executed notebook, which has the injected
+    parameters cell) to the index in the source notebook; also its first line."""
+    try:
+        with open(output_path, encoding="utf-8") as handle:
+            executed = json.load(handle)
+        with open(source_path, encoding="utf-8") as handle:
+            source = json.load(handle)
+    except (OSError, ValueError):
+        return None, None, None
+    cells = [
+        cell for cell in executed.get("cells", [])
+        if _PAPERMILL_ERROR_TAG not in (cell.get("metadata", {}).get("tags") or [])
+    ]
+    if not 0 <= cell_index < len(cells):
+        return None, len(source.get("cells", [])), None
+    failing = cells[cell_index]
+    text = failing.get("source", "")
+    text = "".join(text) if isinstance(text, list) else text
+    first_line = next((line.strip() for line in text.splitlines() if line.strip()), None)
+    source_cells = source.get("cells", [])
+    index = None
+    cell_id = failing.get("id")
+    if cell_id:
+        index = next((i for i, cell in enumerate(source_cells) if cell.get("id") == cell_id), None)
+    if index is None:
+        injected = next(
+            (i for i, cell in enumerate(cells)
+             if "injected-parameters" in (cell.get("metadata", {}).get("tags") or [])),
+            None,
+        )
+        index = cell_index - 1 if injected is not None and injected < cell_index else cell_index
+    return index, len(source_cells), first_line
+
+
+def tidy_executed_notebook(path: Path, relative: str) -> None:
+    """The one rewrite of an executed notebook, so that nothing in it depends on where the
+    stage is or on chance: Papermill's input and output paths become ``relative`` (the
+    notebook's path in the book), its injected parameters cell gets a fixed id and goes
+    behind the same code toggle as the other cells."""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    papermill = notebook.get("metadata", {}).get("papermill")
+    if isinstance(papermill, dict):
+        for key in ("input_path", "output_path"):
+            if key in papermill:
+                papermill[key] = relative
+    for cell in notebook["cells"]:
+        tags = cell.get("metadata", {}).get("tags") or []
+        if "injected-parameters" not in tags:
+            continue
+        if "hide-input" not in tags:
+            cell["metadata"]["tags"] = tags + ["hide-input"]
+        if "id" in cell:
+            cell["id"] = INJECTED_CELL_ID
+    path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def execute_notebook(task: dict[str, Any]) -> dict[str, Any]:
+    """Run one notebook with Papermill (in a worker process). Never raises:
+    returns a plain dict (picklable) with ``ok``, ``seconds`` and error details."""
+    started = time.perf_counter()
+    result: dict[str, Any] = {"notebook": task["notebook"], "ok": False}
+    try:
+        import papermill
+
+        for attempt in (1, 2):
+            try:
+                papermill.execute_notebook(
+                    task["input"],
+                    task["output"],
+                    parameters=task["parameters"],
+                    kernel_name=KERNEL_NAME,
+                    progress_bar=False,
+                    cwd=task["cwd"],
+                    start_timeout=task.get("start_timeout", 120),
+                    execution_timeout=task.get("cell_timeout"),
+                )
+                break
+            except RuntimeError as error:
+                # A kernel that dies while starting (e.g. on a heavily loaded machine) ran none of
+                # the notebook's code, so starting it once more is safe; any other error is reported.
+                if attempt == 2 or "Kernel died before replying to kernel_info" not in str(error):
+                    raise
+        tidy_executed_notebook(Path(task["output"]), task["notebook"])
+        result["ok"] = True
+    except Exception as error:  # noqa: BLE001 - every failure is reported, none raised
+        result["ename"] = type(error).__name__
+        result["evalue"] = str(error)
+        if type(error).__name__ == "PapermillExecutionError" and hasattr(error, "cell_index"):
+            result["ename"] = error.ename
+            result["evalue"] = error.evalue
+            result["execution_count"] = error.exec_count
+            index, count, first = _source_cell(Path(task["output"]), Path(task["input"]), error.cell_index)
+            result.update(cell_index=index, cell_count=count, first_line=first)
+    result["seconds"] = time.perf_counter() - started
+    return result
+
+
+def format_seconds(seconds: float) -> str:
+    return f"{seconds:.1f} s" if seconds < 120 else f"{seconds / 60:.1f} min"
+
+
+def run_notebooks(
+    tasks: list[dict[str, Any]], jobs: int, jupyter_dir: Path, progress: Progress
+) -> tuple[dict[str, float], list[NotebookFailure]]:
+    """Execute the tasks ``jobs`` at a time; return seconds per notebook and the failures."""
+    durations: dict[str, float] = {}
+    failures: dict[str, NotebookFailure] = {}
+    total = len(tasks)
+    if not tasks:
+        return durations, []
+    by_name = {task["notebook"]: task for task in tasks}
+    done = 0
+    executor = ProcessPoolExecutor(
+        max_workers=min(jobs, total),
+        mp_context=get_context("spawn"),
+        initializer=_init_worker,
+        initargs=(str(jupyter_dir),),
+    )
+    try:
+        futures = {executor.submit(execute_notebook, task): task["notebook"] for task in tasks}
+        for future in as_completed(futures):
+            name = futures[future]
+            try:
+                result = future.result()
+            except BrokenProcessPool as error:
+                result = {"notebook": name, "ok": False, "seconds": 0.0,
+                          "ename": "BrokenProcessPool", "evalue": f"the worker process died: {error}"}
+            except Exception as error:  # noqa: BLE001
+                result = {"notebook": name, "ok": False, "seconds": 0.0,
+                          "ename": type(error).__name__, "evalue": str(error)}
+            done += 1
+            durations[name] = result["seconds"]
+            stem = Path(name).stem
+            mark = "✓" if result["ok"] else "✗"
+            progress(f"[{done}/{total}] {stem} {mark} {format_seconds(result['seconds'])}")
+            if not result["ok"]:
+                index = result.get("cell_index")
+                failures[name] = NotebookFailure(
+                    notebook=name,
+                    ename=result.get("ename") or "Error",
+                    evalue=result.get("evalue") or "",
+                    cell_number=None if index is None else index + 1,
+                    cell_index=index,
+                    execution_count=result.get("execution_count"),
+                    cell_count=result.get("cell_count"),
+                    first_line=result.get("first_line"),
+                    executed_copy=Path(by_name[name]["output"]) if Path(by_name[name]["output"]).exists() else None,
+                )
+    except BaseException:
+        executor.shutdown(wait=False, cancel_futures=True)
+        raise
+    executor.shutdown(wait=True)
+    order = [task["notebook"] for task in tasks]
+    ordered_failures = [failures[name] for name in order if name in failures]
+    return {name: durations[name] for name in order if name in durations}, ordered_failures

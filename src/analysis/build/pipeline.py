@@ -1,0 +1,251 @@
+"""Build one edition of the book: check, stage, execute, record, build, publish.
+
+``build_edition(year, area_code)`` is the whole recipe:
+
+1. check the parameters and validate the input files (nothing is touched when
+   either is wrong);
+2. stage a fresh copy of the book in ``stage_root/<area_code>/<year>/``;
+3. execute the section notebooks the table of contents lists with Papermill, in
+   separate processes, into the stage (the templates in ``notebooks/`` are never
+   written to), collecting every failure;
+4. write the run manifest (``manifest.json``) into the stage, then execute the
+   assurance notebooks, which read the other pages' registers and the manifest;
+5. build the HTML with Jupyter Book (``-W -n --keep-going``) and scan it for
+   record-level data about children;
+6. publish the HTML into ``site_dir/<area_code>/<year>/`` by swapping folders, so a
+   failed run never leaves a half-built edition over a good one; then regenerate the
+   site index and the edition stamps.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import yaml
+
+from analysis.assurance import manifest as run_manifest
+from analysis.assurance import privacy
+from analysis.build.execute import format_seconds, run_notebooks
+from analysis.build.failures import BuildFailed, NotebookFailure
+from analysis.build.jupyterbook import BUILD_LOG_NAME, build_html
+from analysis.build.parameters import area_name, check_parameters
+from analysis.build.publish import publish
+from analysis.build.stage import STAGE_DATA_FOLDER, STAGE_JUPYTER_FOLDER, Stage, install_kernelspec, stage_book
+from analysis.config import DATA_DIR, PROJECT_ROOT, SITE_DIR, STAGE_DIR
+from analysis.inputs.validate import validate_for_build
+from analysis.site import index as site_index
+from analysis.site.stamp import stamp_area
+
+Progress = Callable[[str], None]
+
+# Notebooks in this folder run after the others: they read every page's register of
+# figures and the run manifest.
+ASSURANCE_NOTEBOOKS = "notebooks/assurance/"
+
+
+@dataclass
+class BuildResult:
+    year: str
+    area_code: str
+    html_dir: Path  # the published edition: site_dir/<area_code>/<year>
+    stage_dir: Path
+    manifest_path: Path  # the published copy of manifest.json
+    site_index: Path
+    log_path: Path
+    durations: dict[str, float] = field(default_factory=dict)  # seconds per notebook
+    html_seconds: float = 0.0
+    total_seconds: float = 0.0
+
+    @property
+    def index_html(self) -> Path:
+        return self.html_dir / "index.html"
+
+
+def default_edition_title(*, title: str, year: str, area_code: str, area_name: str | None) -> str:
+    return f"{title} — {year}"
+
+
+# --------------------------------------------------------------------------
+# The steps
+# --------------------------------------------------------------------------
+
+
+def validate_inputs(year: str, area_code: str, data_dir: Path | None, progress: Progress) -> None:
+    """Check the edition's input files before anything is staged: print the warnings,
+    raise InputError listing every error."""
+    report = validate_for_build(year, area_code, data_dir)
+    if report is None:
+        return
+    for warning in report.warnings:
+        progress(f"warning: {warning}")
+    report.raise_for_errors()
+    progress(f"Checked the input files: no errors, {len(report.warnings)} warning"
+             f"{'s' if len(report.warnings) != 1 else ''}")
+
+
+def _stage_is_safe(stage_dir: Path, book_root: Path, site_dir: Path) -> bool:
+    """The stage must not overlap the templates, the book or the site."""
+    notebooks = (book_root / "notebooks").resolve()
+    stage = stage_dir.resolve()
+    return not (stage == notebooks or notebooks in stage.parents or stage in book_root.resolve().parents
+                or stage == book_root.resolve() or stage == site_dir or stage in site_dir.parents)
+
+
+def notebook_tasks(staged: Stage, parameters: dict[str, Any], cell_timeout: int | None) -> list[dict[str, Any]]:
+    """One execution task per staged notebook, with its parameters and side-file folder."""
+    tasks = []
+    for relative, source in staged.notebooks:
+        output = staged.stage_dir / relative
+        output.parent.mkdir(parents=True, exist_ok=True)
+        side_files = staged.stage_dir / STAGE_DATA_FOLDER / source.stem
+        side_files.mkdir(parents=True, exist_ok=True)
+        tasks.append({
+            "notebook": relative, "input": str(source), "output": str(output), "cwd": str(output.parent),
+            "parameters": {
+                **parameters,
+                # Relative to the notebook's working directory, so the executed notebook is
+                # the same whichever folder the edition is staged in.
+                "output_dir": Path(os.path.relpath(side_files, output.parent)).as_posix(),
+            },
+            "cell_timeout": cell_timeout,
+        })
+    return tasks
+
+
+def execute(tasks: list[dict[str, Any]], jobs: int, staged: Stage, label: str,
+            progress: Progress, earlier: list[NotebookFailure] = ()) -> dict[str, float]:
+    """Execute the tasks; raise BuildFailed listing every failure (and any staging problem)."""
+    if tasks:
+        progress(f"Executing {len(tasks)} notebook{'s' if len(tasks) != 1 else ''}, "
+                 f"{min(jobs, len(tasks))} at a time")
+    durations, failures = run_notebooks(tasks, jobs, staged.stage_dir / STAGE_JUPYTER_FOLDER, progress)
+    failures = list(earlier) + failures
+    if failures:
+        count = len(failures)
+        lines = [f"{count} problem{'s' if count != 1 else ''} stopped the build of {label}; nothing was published:"]
+        lines += [f"  - {failure.describe()}" for failure in failures]
+        lines.append(f"The executed notebooks are kept for inspection in {staged.stage_dir}")
+        raise BuildFailed("\n".join(lines), failures=failures, stage_dir=staged.stage_dir)
+    return durations
+
+
+def check_publishable(html_dir: Path, manifest_path: Path, stage_dir: Path, label: str) -> None:
+    """Before publishing: scan everything that would be published for record-level data
+    about children (analysis.assurance.privacy); raise BuildFailed naming each file and line."""
+    findings = privacy.scan_edition(html_dir, stage_dir=stage_dir, extra_files=[manifest_path])
+    if findings:
+        raise BuildFailed(privacy.failure_message(findings, label)
+                          + f"\nThe built HTML is kept for inspection in {html_dir}", stage_dir=stage_dir)
+
+
+def _default_progress(message: str) -> None:
+    try:
+        print(message, flush=True)
+    except UnicodeEncodeError:
+        encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+        print(message.encode(encoding, errors="replace").decode(encoding), flush=True)
+
+
+# --------------------------------------------------------------------------
+# The recipe
+# --------------------------------------------------------------------------
+
+
+def build_edition(
+    year: str,
+    area_code: str,
+    data_dir: Path | str | None = None,
+    jobs: int = 2,
+    book_root: Path = PROJECT_ROOT,
+    stage_root: Path = STAGE_DIR,
+    site_dir: Path = SITE_DIR,
+    progress: Progress | None = print,
+    *,
+    edition_title: Callable[..., str] | None = None,
+    extra_parameters: dict[str, Any] | None = None,
+    cell_timeout: int | None = 600,
+    data_roots: Sequence[Path | str] = (),
+) -> BuildResult:
+    """Build and publish one edition; raise ParameterError, InputError or BuildFailed.
+
+    ``data_dir``: folder with reference/, partnership/<year>/, national/ (None: the
+    project's data/; notebooks then get ``data_dir=""``). ``jobs``: how many notebooks
+    run at once. ``edition_title(title=, year=, area_code=, area_name=)`` makes the
+    staged book's title. ``extra_parameters`` are passed to every notebook besides the
+    standard ones. ``cell_timeout``: seconds a cell may run before the build fails (None:
+    no limit). ``data_roots``: folders outside the project a ``data_dir`` may lie in.
+    """
+    progress = (lambda message: None) if progress is None else _default_progress if progress is print else progress
+    clock = time.perf_counter()
+    build_started = run_manifest.utc_now_iso()
+
+    # 1. Parameters and inputs: nothing is touched until they are all acceptable.
+    year, area_code, data_folder, jobs = check_parameters(year, area_code, data_dir, jobs, data_roots)
+    book_root, stage_root, site_dir = (Path(p).resolve() for p in (book_root, stage_root, site_dir))
+    for required in ("_config.yml", "_toc.yml"):
+        if not (book_root / required).is_file():
+            raise BuildFailed(f"{book_root} has no {required}: it is not a Jupyter Book folder")
+    stage_dir = stage_root / area_code / year
+    if not _stage_is_safe(stage_dir, book_root, site_dir):
+        raise BuildFailed(f"refusing to stage into {stage_dir}: it overlaps the book's sources or the site folder")
+    name = area_name(area_code, data_folder)
+    label = f"{area_code} {year}"
+    progress(f"Edition {year} for area {area_code}" + (f" ({name})" if name else ""))
+    validate_inputs(year, area_code, data_folder, progress)
+    inputs = run_manifest.hash_inputs(data_folder or DATA_DIR, year)
+
+    # 2. Stage.
+    make_title = edition_title or default_edition_title
+    staged = stage_book(book_root, stage_dir,
+                        lambda title: make_title(title=title, year=year, area_code=area_code, area_name=name))
+    install_kernelspec(stage_dir / STAGE_JUPYTER_FOLDER)
+    progress(f"Staged the book in {stage_dir}")
+
+    # 3. Execute the sections.
+    parameters = {"year": year, "area_code": area_code, "data_dir": str(data_folder) if data_folder else "",
+                  **(extra_parameters or {})}
+    tasks = notebook_tasks(staged, parameters, cell_timeout)
+    sections = [task for task in tasks if not task["notebook"].startswith(ASSURANCE_NOTEBOOKS)]
+    durations = execute(sections, jobs, staged, label, progress, staged.problems)
+
+    # 4. Manifest, then the assurance pages that read it.
+    manifest_parameters = {"year": year, "area_code": area_code, "area_name": name,
+                           "data_dir": str(data_folder) if data_folder else "", "jobs": jobs}
+    if extra_parameters:
+        manifest_parameters["extra"] = dict(extra_parameters)
+    config = yaml.safe_load((stage_dir / "_config.yml").read_text(encoding="utf-8")) or {}
+    manifest = run_manifest.create_manifest(
+        parameters=manifest_parameters, inputs=inputs, repo_root=book_root, build_started=build_started,
+        notebook_seconds=durations,
+        extra={"title": config.get("title"), "notebooks": [relative for relative, _ in staged.notebooks]},
+    )
+    manifest_path = run_manifest.write_manifest(manifest, stage_dir / run_manifest.MANIFEST_NAME)
+    progress(f"Wrote the run manifest {manifest_path}")
+    execute([task for task in tasks if task not in sections], jobs, staged, label, progress)
+
+    # 5. HTML, checked for record-level data.
+    log_path = stage_dir / BUILD_LOG_NAME
+    progress(f"Building the HTML with Jupyter Book (log: {log_path})")
+    html_started = time.perf_counter()
+    html_dir = build_html(stage_dir, log_path)
+    html_seconds = time.perf_counter() - html_started
+    manifest["html_build_seconds"] = round(html_seconds, 2)
+    run_manifest.write_manifest(manifest, manifest_path)
+    check_publishable(html_dir, manifest_path, stage_dir, label)
+
+    # 6. Publish, index, stamps.
+    published = publish(html_dir, manifest_path, site_dir, area_code, year)
+    site_index.write_site_index(site_dir)
+    stamp_area(site_dir, area_code)
+    total = time.perf_counter() - clock
+    progress(f"Built in {format_seconds(total)}. The book is at {published / 'index.html'}")
+    progress(f"Site index: {site_dir / site_index.INDEX_NAME}")
+    return BuildResult(
+        year=year, area_code=area_code, html_dir=published, stage_dir=stage_dir,
+        manifest_path=published / run_manifest.MANIFEST_NAME, site_index=site_dir / site_index.INDEX_NAME,
+        log_path=log_path, durations=durations, html_seconds=html_seconds, total_seconds=total,
+    )

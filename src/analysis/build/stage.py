@@ -1,0 +1,183 @@
+"""Staging: a fresh copy of the book for one edition, with its configuration and pages.
+
+Papermill never writes into ``notebooks/``: the executed copies go into the stage,
+``<stage root>/<area>/<year>/``, which Jupyter Book then builds with execution off.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from analysis.build.failures import NotebookFailure
+
+KERNEL_NAME = "python3"
+STAGE_DATA_FOLDER = "_data"  # notebooks' side files: <stage>/_data/<notebook stem>/
+STAGE_JUPYTER_FOLDER = "_jupyter"  # the kernelspec the build installs for the stage
+PAGE_SUFFIXES = (".ipynb", ".md")
+
+
+def _toc_entries(node: Any, found: list[str], problems: list[str]) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("file", "root") and isinstance(value, str):
+                found.append(value)
+            elif key == "glob":
+                problems.append(f"_toc.yml: 'glob: {value}' entries are not supported; list each file")
+            else:
+                _toc_entries(value, found, problems)
+    elif isinstance(node, list):
+        for item in node:
+            _toc_entries(item, found, problems)
+
+
+def toc_files(toc_path: Path) -> tuple[list[str], list[str]]:
+    """Entries of a Jupyter Book table of contents, in book order, and any problems."""
+    toc = yaml.safe_load(Path(toc_path).read_text(encoding="utf-8")) or {}
+    found: list[str] = []
+    problems: list[str] = []
+    _toc_entries(toc, found, problems)
+    unique = list(dict.fromkeys(found))
+    return unique, problems
+
+
+def resolve_page(book_root: Path, entry: str) -> Path | None:
+    """The source file for a toc entry (``notebooks/01_context`` → ``.../01_context.ipynb``)."""
+    base = book_root / entry
+    if base.suffix in PAGE_SUFFIXES and base.is_file():
+        return base
+    for suffix in PAGE_SUFFIXES:
+        candidate = base.with_name(base.name + suffix)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def parameter_cell_count(notebook_path: Path) -> int:
+    with open(notebook_path, encoding="utf-8") as handle:
+        notebook = json.load(handle)
+    return sum(
+        1
+        for cell in notebook.get("cells", [])
+        if "parameters" in (cell.get("metadata", {}).get("tags") or [])
+    )
+
+
+def _stage_config(source: Path, target: Path, title: str) -> None:
+    config = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+    config["title"] = title
+    # The runner executes the notebooks; Jupyter Book must never do it again.
+    config.setdefault("execute", {})["execute_notebooks"] = "off"
+    excluded = list(config.get("exclude_patterns") or [])
+    for pattern in ("_build", f"{STAGE_DATA_FOLDER}/**", f"{STAGE_JUPYTER_FOLDER}/**", "**.ipynb_checkpoints"):
+        if pattern not in excluded:
+            excluded.append(pattern)
+    config["exclude_patterns"] = excluded
+    header = (
+        "# Staged copy written by analysis.build.stage for one edition: edit the project's\n"
+        "# _config.yml, not this file.\n"
+    )
+    target.write_text(
+        header + yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=100),
+        encoding="utf-8",
+    )
+
+
+def _extra_files(config: dict) -> list[str]:
+    """Files the configuration refers to that the build needs besides the pages."""
+    extras = []
+    if config.get("logo"):
+        extras.append(config["logo"])
+    favicon = (config.get("html") or {}).get("favicon")
+    if favicon:
+        extras.append(favicon)
+    extras.extend(config.get("bibtex_bibfiles") or [])
+    # Folders of CSS/JS named in sphinx.config.html_static_path (the root _static/ is copied anyway).
+    static = ((config.get("sphinx") or {}).get("config") or {}).get("html_static_path") or []
+    extras.extend(folder for folder in static if isinstance(folder, str) and folder != "_static")
+    return extras
+
+
+def install_kernelspec(jupyter_dir: Path, python: str = sys.executable) -> Path:
+    """Write a ``python3`` kernelspec that runs ``python`` (this venv's interpreter).
+
+    The runner puts ``jupyter_dir`` first on JUPYTER_PATH for the execution
+    processes, so this spec wins over any user-level or system ``python3``
+    spec: the notebooks always run in the same environment as the runner.
+    """
+    spec_dir = Path(jupyter_dir) / "kernels" / KERNEL_NAME
+    spec_dir.mkdir(parents=True, exist_ok=True)
+    spec = {
+        # log_level=ERROR: keep the kernel application's start-up chatter (such as
+        # ipykernel's note about local TCP) off the terminal; notebook output is unaffected.
+        "argv": [python, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+                 "--IPKernelApp.log_level=ERROR"],
+        "display_name": "Python 3 (analysis)",
+        "language": "python",
+        # PYTHONHASHSEED: the same set/str-hash order in every build (reproducible outputs).
+        "env": {"PYDEVD_DISABLE_FILE_VALIDATION": "1", "PYTHONHASHSEED": "0"},
+        "metadata": {"debugger": False},
+    }
+    (spec_dir / "kernel.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
+    return spec_dir
+
+
+@dataclass
+class Stage:
+    stage_dir: Path
+    notebooks: list[tuple[str, Path]]  # (path relative to the book root, source path)
+    problems: list[NotebookFailure]
+
+
+def stage_book(book_root: Path, stage_dir: Path, title_for: Callable[[str], str]) -> Stage:
+    """Make a fresh stage: configuration, toc, Markdown pages; list the notebooks."""
+    if stage_dir.exists():
+        shutil.rmtree(stage_dir)
+    stage_dir.mkdir(parents=True)
+    config_path = book_root / "_config.yml"
+    toc_path = book_root / "_toc.yml"
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
+    _stage_config(config_path, stage_dir / "_config.yml", title_for(str(config.get("title") or "")))
+    shutil.copy2(toc_path, stage_dir / "_toc.yml")
+
+    entries, toc_problems = toc_files(toc_path)
+    problems = [NotebookFailure("_toc.yml", "TocError", text) for text in toc_problems]
+    notebooks: list[tuple[str, Path]] = []
+    for entry in entries:
+        source = resolve_page(book_root, entry)
+        if source is None:
+            problems.append(NotebookFailure(
+                entry, "FileNotFoundError",
+                f"_toc.yml lists {entry!r} but there is no {entry}.ipynb or {entry}.md in {book_root}",
+            ))
+            continue
+        relative = source.relative_to(book_root).as_posix()
+        if source.suffix == ".ipynb":
+            count = parameter_cell_count(source)
+            if count != 1:
+                problems.append(NotebookFailure(
+                    relative, "ParameterCellError",
+                    f"the notebook has {count} cells tagged 'parameters'; it needs exactly one",
+                ))
+                continue
+            notebooks.append((relative, source))
+        else:
+            target = stage_dir / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    for extra in _extra_files(config):
+        source = book_root / extra
+        if source.is_file():
+            target = stage_dir / extra
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+        elif source.is_dir():
+            shutil.copytree(source, stage_dir / extra, dirs_exist_ok=True)
+    if (book_root / "_static").is_dir():
+        shutil.copytree(book_root / "_static", stage_dir / "_static")
+    return Stage(stage_dir, notebooks, problems)

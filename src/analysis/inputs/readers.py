@@ -1,0 +1,290 @@
+"""Reading an input table (a CSV file or one sheet of a workbook) with where each cell came from.
+
+Reading is deliberately forgiving about how a file was saved and strict about what is
+in it: CSV files saved by Excel as cp1252 ("CSV (Comma delimited)") or with a UTF-8 or
+UTF-16 byte-order mark are decoded correctly; blank rows are ignored; column names are
+matched ignoring case and surrounding spaces. Every cell keeps its file, sheet and row
+so that a problem, or a published figure, can be traced to the exact cell. Formulas in
+a workbook are refused (the value a formula shows depends on other cells and on when
+Excel last calculated it): the partner must paste the value.
+
+The rules about *values* (numbers, periods, duplicates) are in ``analysis.inputs.rules``.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+from analysis.config import display_path
+from analysis.errors import InputProblem
+from analysis.inputs.formats import RETURN_SHEET, RETURN_SUFFIXES, RETURNS_FOLDER
+
+
+# --------------------------------------------------------------------------
+# Reading a table (CSV or one sheet of a workbook) with provenance
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class SheetRow:
+    """One non-blank row: its spreadsheet row number (header = 1) and its cells as text."""
+
+    row: int
+    values: dict[str, str]
+    # Columns whose cell could not be read as a value (formula, Excel error): already
+    # reported, so the value rules skip them.
+    unreadable: set[str] = field(default_factory=set)
+
+    def get(self, column: str) -> str:
+        return self.values.get(column, "")
+
+
+@dataclass
+class ReadTable:
+    """A table read from one file: where it came from, its columns, rows and problems."""
+
+    path: Path
+    file: str  # as shown in messages: relative to the project when inside it
+    sheet: str | None
+    columns: list[str]  # canonical (lower case) names, in file order
+    headers: dict[str, str]  # canonical name -> the header as written in the file
+    rows: list[SheetRow]
+    problems: list[InputProblem]
+    encoding: str | None = None
+
+    def problem(self, rule: str, row: int | None = None, column: str | None = None, value=None) -> InputProblem:
+        shown = self.headers.get(column, column) if column else None
+        return InputProblem(self.file, rule, row, shown, value, self.sheet)
+
+
+def canonical(header: object) -> str:
+    return " ".join(str(header if header is not None else "").split()).lower().replace(" ", "_")
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decode a text file however Excel or a text editor saved it; return (text, encoding).
+
+    A byte-order mark decides (UTF-8 or UTF-16); otherwise UTF-8 if the bytes are valid
+    UTF-8, else Windows-1252 (what Excel's "CSV (Comma delimited)" writes on Windows:
+    '–' and '’' come through as themselves).
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8):].decode("utf-8"), "utf-8-sig"
+    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def _header_problems(table: ReadTable, raw_headers: list[str], width_used: list[bool]) -> list[str]:
+    """Canonical column names; problems for unnamed or repeated columns go into the table."""
+    columns: list[str] = []
+    for index, header in enumerate(raw_headers):
+        name = canonical(header)
+        if not name:
+            if width_used[index]:
+                letter = column_letter(index)
+                table.problems.append(InputProblem(
+                    table.file, "a column with values has no name in the header row", 1, letter, None, table.sheet))
+            columns.append("")
+            continue
+        if name in columns:
+            table.problems.append(InputProblem(
+                table.file, "the same column name appears twice in the header row", 1, str(header).strip(),
+                None, table.sheet))
+            columns.append("")
+            continue
+        columns.append(name)
+        table.headers[name] = str(header).strip()
+    return columns
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def read_csv_table(path: Path) -> ReadTable:
+    """Read a CSV file into a ReadTable (every cell as text, blank rows dropped)."""
+    path = Path(path)
+    table = ReadTable(path, display_path(path), None, [], {}, [], [])
+    try:
+        text, table.encoding = decode_text(path.read_bytes())
+    except OSError as error:
+        table.problems.append(InputProblem(table.file, f"the file cannot be read: {error}"))
+        return table
+    try:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        table.problems.append(InputProblem(table.file, f"not a readable CSV file: {error}"))
+        return table
+    if not records or not any(cell.strip() for cell in records[0]):
+        table.problems.append(InputProblem(table.file, "the file is empty: the first row must name the columns", 1))
+        return table
+    raw_headers = records[0]
+    width = len(raw_headers)
+    used = [False] * max(width, max((len(r) for r in records[1:]), default=0))
+    for record in records[1:]:
+        for index, cell in enumerate(record):
+            if cell.strip():
+                used[index] = True
+    table.columns = _header_problems(table, raw_headers, used[:width])
+    for number, record in enumerate(records[1:], start=2):
+        if not any(cell.strip() for cell in record):
+            continue  # blank row (Excel often leaves a few at the end)
+        extra = [cell for cell in record[width:] if cell.strip()]
+        if extra:
+            table.problems.append(InputProblem(
+                table.file, "the row has more cells than the header row has columns", number,
+                column_letter(width), extra[0]))
+        values = {name: cell.strip() for name, cell in zip(table.columns, record) if name}
+        table.rows.append(SheetRow(number, values))
+    return table
+
+
+def _number_text(number: float) -> str:
+    if float(number).is_integer():
+        return str(int(number))
+    return (f"{number:.10f}").rstrip("0").rstrip(".")
+
+
+def _cell_text(cell) -> str:
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float)):
+        # A percentage typed as 79.4% is stored by Excel as 0.794 with a % format.
+        if "%" in str(cell.number_format or ""):
+            return _number_text(round(value * 100, 10))
+        return _number_text(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def read_xlsx_table(path: Path, sheet: str = RETURN_SHEET) -> ReadTable:
+    """Read one sheet of an Excel workbook into a ReadTable.
+
+    The workbook is opened with ``data_only=False`` so formulas are seen as formulas
+    (not as the value Excel last cached): each is reported as a problem.
+    """
+    path = Path(path)
+    table = ReadTable(path, display_path(path), sheet, [], {}, [], [])
+    try:
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(path, data_only=False)
+    except Exception as error:  # noqa: BLE001 - any unreadable workbook is a problem to report
+        table.problems.append(InputProblem(
+            table.file, f"not a readable Excel workbook (.xlsx): {type(error).__name__}: {error}"))
+        table.sheet = None
+        return table
+    names = {name.strip().lower(): name for name in workbook.sheetnames}
+    if sheet.lower() not in names:
+        table.problems.append(InputProblem(
+            table.file, f"the workbook has no sheet named {sheet!r} (it has: {', '.join(workbook.sheetnames)})"))
+        table.sheet = None
+        return table
+    worksheet = workbook[names[sheet.lower()]]
+    table.sheet = worksheet.title
+    rows = list(worksheet.iter_rows())
+    if not rows or not any(_cell_text(cell) for cell in rows[0]):
+        table.problems.append(InputProblem(
+            table.file, "the sheet is empty: the first row must name the columns", 1, None, None, table.sheet))
+        return table
+    header_cells = rows[0]
+    raw_headers = [_cell_text(cell) for cell in header_cells]
+    width = len(raw_headers)
+    used = [False] * width
+    for row in rows[1:]:
+        for index, cell in enumerate(row[:width]):
+            if cell.value is not None and str(cell.value).strip():
+                used[index] = True
+    table.columns = _header_problems(table, raw_headers, used)
+    for row in rows[1:]:
+        cells = [cell for cell in row if cell.value is not None and str(cell.value).strip() != ""]
+        if not cells:
+            continue  # blank row
+        number = row[0].row
+        values: dict[str, str] = {}
+        unreadable: set[str] = set()
+        for index, cell in enumerate(row):
+            name = table.columns[index] if index < width else ""
+            if not name:
+                if index >= width and cell.value is not None and str(cell.value).strip():
+                    table.problems.append(InputProblem(
+                        table.file, "a cell beyond the last named column holds a value", number,
+                        cell.column_letter, cell.value, table.sheet))
+                continue
+            if cell.data_type == "f":
+                formula = cell.value if isinstance(cell.value, str) else getattr(cell.value, "text", str(cell.value))
+                table.problems.append(table.problem(
+                    "a formula, not a value: copy the cell and paste it back as a value (Paste Special, Values)",
+                    number, name, formula))
+                unreadable.add(name)
+                values[name] = str(formula)
+                continue
+            if cell.data_type == "e":
+                table.problems.append(table.problem(
+                    "an Excel error value, not a number", number, name, cell.value))
+                unreadable.add(name)
+                values[name] = str(cell.value)
+                continue
+            values[name] = _cell_text(cell)
+        table.rows.append(SheetRow(number, values, unreadable))
+    return table
+
+
+def read_table(path: Path, sheet: str = RETURN_SHEET) -> ReadTable:
+    """Read a .csv or .xlsx file (for a workbook, the given sheet)."""
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        return read_xlsx_table(path, sheet)
+    return read_csv_table(path)
+
+
+def return_files(year_dir: Path) -> list[Path]:
+    """The files in ``<year>/returns/`` that are read as partner returns, sorted by name.
+
+    Excel's lock files (``~$name.xlsx``) and hidden files are skipped; files of any
+    other type are the validation's business (it warns about them).
+    """
+    folder = Path(year_dir) / RETURNS_FOLDER
+    if not folder.is_dir():
+        return []
+    return sorted(
+        path for path in folder.iterdir()
+        if path.is_file() and path.suffix.lower() in RETURN_SUFFIXES
+        and not path.name.startswith(("~$", "."))
+    )
+
+
+def other_files_in_returns(year_dir: Path) -> list[Path]:
+    folder = Path(year_dir) / RETURNS_FOLDER
+    if not folder.is_dir():
+        return []
+    return sorted(
+        path for path in folder.iterdir()
+        if path.is_file() and path.suffix.lower() not in RETURN_SUFFIXES
+        and not path.name.startswith(("~$", "."))
+    )
+
+

@@ -1,0 +1,221 @@
+"""The rules every value in an edition's input files must follow.
+
+The rules (each problem says which one it broke):
+
+- files: the required columns are present, no unknown or repeated column, a workbook has
+  its ``figures`` sheet, no formula or Excel error value in a cell;
+- ``indicator_id`` is in the catalogue (``data/reference/indicators.csv``) and supplied by
+  the partnership; an indicator appears once per period, across all files;
+- ``value`` is a number (thousands separators and, for a percentage, a trailing % are
+  accepted); a count is a whole number and not negative; a rate is not negative; a
+  percentage is between 0 and 100;
+- ``numerator``/``denominator`` (optional, percentages only): both or neither, whole
+  numbers, not negative, denominator above zero, numerator not greater than the
+  denominator, and the value equal to numerator / denominator x 100 to the decimals given;
+- ``period`` is the edition's period for the indicator's period type (financial_year
+  '2025-26', calendar_year '2025', academic_year '2025/26', ...). The period just before it
+  ('2024-25', '2024', '2024/25') is accepted too, as a restatement of last year's figure (the
+  2024-25 report states the 2023 knife crime figure, for example): it is marked as such by
+  its period, used for comparison only, and compared with the previous edition (a warning
+  when they differ). Any other period is an error;
+- ``qualifier`` is blank or one of about, more than, fewer than, at least; ``status`` (in
+  figures.csv) is reported or derived, and a derived value says how;
+- required indicators and lists have a value for the edition (an error when missing);
+  optional ones missing are warnings (the book shows them as "not supplied");
+- a partner's return filled in twice (CSV and Excel) is an error; files in ``returns/``
+  that are neither .csv nor .xlsx are warnings (an .xls must be saved as .xlsx: error).
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from analysis.errors import InputProblem
+from analysis.inputs.formats import QUALIFIERS, STATUSES
+from analysis.inputs.readers import ReadTable, SheetRow
+from analysis.present.formatting import decimals_in
+from analysis.periods import ReportYear, expected_period, previous_expected_period
+
+RULE_UNKNOWN_INDICATOR = "unknown indicator_id (not in data/reference/indicators.csv)"
+RULE_NOT_A_NUMBER = "value must be a number"
+RULE_PERCENTAGE_RANGE = "a percentage must be between 0 and 100"
+RULE_DUPLICATE = "the same indicator and period appear more than once"
+RULE_MISSING_COLUMN = "required column missing"
+
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+def parse_number(text: str, unit: str = "") -> tuple[float | None, str]:
+    """(value, cleaned text) for a number as people type it, or (None, text) if it is not one.
+
+    Accepts '1234', '1,234', ' 79.4 ' and, for a percentage, '79.4%'. Refuses 'n/a',
+    '1,2' (a decimal comma), 'nan', 'inf' and anything else.
+    """
+    cleaned = str(text).strip()
+    if unit in ("percentage", "percentage_change") and cleaned.endswith("%"):
+        cleaned = cleaned[:-1].strip()
+    if "," in cleaned:
+        if not _GROUPED_NUMBER.match(cleaned):
+            return None, str(text)
+        cleaned = cleaned.replace(",", "")
+    if not _PLAIN_NUMBER.match(cleaned):
+        return None, str(text)
+    return float(cleaned), cleaned
+
+
+# --------------------------------------------------------------------------
+# Rules about one value
+# --------------------------------------------------------------------------
+
+
+def check_value_row(table: ReadTable, row: SheetRow, catalogue: pd.DataFrame, year: ReportYear | None,
+                    *, transcribed: bool) -> tuple[list[InputProblem], dict | None]:
+    """Check one row with a value; return its problems and, if it is usable, the cleaned row."""
+    problems: list[InputProblem] = []
+    number = row.row
+    indicator = row.get("indicator_id")
+    if "indicator_id" in row.unreadable:
+        return problems, None
+    if not indicator:
+        problems.append(table.problem("indicator_id is blank: every value must name its indicator",
+                                      number, "indicator_id"))
+        return problems, None
+    if indicator not in catalogue.index:
+        problems.append(table.problem(RULE_UNKNOWN_INDICATOR, number, "indicator_id", indicator))
+        return problems, None
+    meta = catalogue.loc[indicator]
+    if meta["source_type"] != "partnership":
+        problems.append(table.problem(
+            f"{indicator} is a {meta['source_type']} indicator, not one the partnership supplies",
+            number, "indicator_id", indicator))
+        return problems, None
+    unit = meta["unit"]
+    usable = True
+
+    # value
+    raw = row.get("value")
+    value: float | None = None
+    cleaned = raw
+    if "value" in row.unreadable:
+        usable = False
+    else:
+        value, cleaned = parse_number(raw, unit)
+        if value is None:
+            problems.append(table.problem(RULE_NOT_A_NUMBER, number, "value", raw))
+            usable = False
+        else:
+            if unit == "percentage" and not 0 <= value <= 100:
+                problems.append(table.problem(RULE_PERCENTAGE_RANGE, number, "value", raw))
+            elif unit in ("count", "rate_per_10000") and value < 0:
+                problems.append(table.problem(f"a {unit.replace('_', ' ')} cannot be negative", number, "value", raw))
+            elif unit == "count" and not value.is_integer():
+                problems.append(table.problem("a count must be a whole number", number, "value", raw))
+
+    # period
+    period = row.get("period")
+    if "period" not in row.unreadable:
+        if not period:
+            problems.append(table.problem("period is blank: say which period the value covers", number, "period"))
+            usable = False
+        elif year is not None:
+            expected = expected_period(meta["period_type"], year)
+            previous = previous_expected_period(meta["period_type"], year)
+            if period not in (expected, previous):
+                kind = meta["period_type"].replace("_", " ")
+                article = "an" if kind[0] in "aeiou" else "a"
+                problems.append(table.problem(
+                    f"period does not match the {year.label} edition: {article} {kind} indicator's period must be "
+                    f"{expected} (or {previous} to restate last year's figure)", number, "period", period))
+    else:
+        usable = False
+
+    # qualifier
+    qualifier = row.get("qualifier")
+    if "qualifier" not in row.unreadable and qualifier.lower() in QUALIFIERS:
+        qualifier = qualifier.lower()
+    elif "qualifier" not in row.unreadable:
+        problems.append(table.problem(f"qualifier must be one of {sorted(QUALIFIERS)}", number, "qualifier", qualifier))
+
+    # numerator and denominator
+    numerator_text, denominator_text = row.get("numerator"), row.get("denominator")
+    if (numerator_text or denominator_text) and not ({"numerator", "denominator"} & row.unreadable):
+        problems += _check_fraction(table, number, unit, numerator_text, denominator_text, value, cleaned, qualifier)
+
+    # status and derivation (transcribed figures only)
+    status = row.get("status") if transcribed else "reported"
+    if transcribed:
+        if status not in STATUSES:
+            problems.append(table.problem("status must be reported or derived", number, "status", status))
+        if status == "derived" and not row.get("derivation"):
+            problems.append(table.problem("a derived value must say how it was derived", number, "derivation", ""))
+
+    if not usable:
+        return problems, None
+    return problems, {
+        "indicator_id": indicator,
+        "period": period,
+        "value": cleaned,
+        "qualifier": qualifier,
+        "status": status,
+        "derivation": row.get("derivation") if transcribed else "",
+        "document_id": row.get("document_id") if transcribed else f"return-{table.path.stem.lower()}",
+        "source_section": row.get("source_section") if transcribed else "",
+        "source_quote": (row.get("source_quote") if transcribed
+                         else " ".join(part for part in (row.get("source"), row.get("notes")) if part)),
+        "numerator": numerator_text,
+        "denominator": denominator_text,
+        "source_file": table.file,
+        "source_row": number,
+        "source_sheet": table.sheet or "",
+        "origin": "transcribed" if transcribed else "return",
+    }
+
+
+def _check_fraction(table: ReadTable, number: int, unit: str, numerator_text: str, denominator_text: str,
+                    value: float | None, value_text: str, qualifier: str) -> list[InputProblem]:
+    problems: list[InputProblem] = []
+    if unit != "percentage":
+        column = "numerator" if numerator_text else "denominator"
+        return [table.problem(f"numerator and denominator are given for percentages only; this indicator "
+                              f"is a {unit.replace('_', ' ')}", number, column, numerator_text or denominator_text)]
+    parts: dict[str, float] = {}
+    for column, text in (("numerator", numerator_text), ("denominator", denominator_text)):
+        if not text:
+            other = "denominator" if column == "numerator" else "numerator"
+            problems.append(table.problem(f"a {other} needs a {column}: give both or neither", number, column))
+            continue
+        parsed, _ = parse_number(text)
+        if parsed is None:
+            problems.append(table.problem(f"{column} must be a number", number, column, text))
+        elif parsed < 0:
+            problems.append(table.problem(f"{column} cannot be negative", number, column, text))
+        elif not parsed.is_integer():
+            problems.append(table.problem(f"{column} must be a whole number (a count of children)", number, column, text))
+        else:
+            parts[column] = parsed
+    if len(parts) < 2:
+        return problems
+    numerator, denominator = parts["numerator"], parts["denominator"]
+    if denominator == 0:
+        problems.append(table.problem("denominator cannot be zero", number, "denominator", denominator_text))
+    elif numerator > denominator:
+        problems.append(table.problem("numerator is greater than the denominator", number, "numerator",
+                                      f"{numerator_text} > {denominator_text}"))
+    elif value is not None and not qualifier:
+        share = numerator / denominator * 100
+        tolerance = 0.5 * 10 ** -decimals_in(value_text) + 1e-9
+        if abs(share - value) > tolerance:
+            problems.append(table.problem(
+                f"value does not match numerator / denominator x 100 ({share:.2f})", number, "value", value_text))
+    return problems
+
+
+def column_problems(table: ReadTable, required: list[str], allowed: list[str]) -> list[InputProblem]:
+    problems = [table.problem(RULE_MISSING_COLUMN, None, column) for column in required if column not in table.columns]
+    for column in table.columns:
+        if column and column not in allowed:
+            problems.append(table.problem(
+                f"unknown column (the columns are: {', '.join(allowed)})", 1, column))
+    return problems

@@ -1,0 +1,186 @@
+"""Validating an edition's inputs as a whole: every problem at once, errors and warnings.
+
+:func:`validate_edition` reads the year folder (``analysis.inputs.edition.collect``, which
+applies the rules about single values in ``analysis.inputs.rules``) and adds the rules
+about the edition as a whole: required indicators and lists have a value (an error when
+missing; optional ones missing are warnings, shown as "not supplied"), and a restated
+figure from last year agrees with the previous edition (a warning when not).
+``python -m analysis validate`` prints the report; ``build`` runs it before anything is
+staged.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.config import data_paths, display_path
+from analysis.errors import InputError, InputProblem
+from analysis.inputs.catalogue import load_catalogue, load_list_catalogue, partnership_area
+from analysis.inputs.edition import Collected, PartnershipData, collect
+from analysis.inputs.formats import FIGURES_FILE, LISTS_FILE, RETURNS_FOLDER
+from analysis.inputs.readers import return_files
+from analysis.inputs.rules import parse_number
+from analysis.periods import ReportYear, expected_period, previous_expected_period
+
+
+
+@dataclass
+class ValidationReport:
+    year: str
+    folder: Path | None
+    errors: list[InputProblem] = field(default_factory=list)
+    warnings: list[InputProblem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    skipped: str | None = None  # why nothing was validated (not the partnership's area, ...)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def raise_for_errors(self) -> None:
+        if self.errors:
+            raise InputError(self.errors)
+
+    def format(self) -> str:
+        where = display_path(self.folder) if self.folder else "(no folder)"
+        lines = [f"Validation of the {self.year} edition's figures in {where}"]
+        if self.skipped:
+            lines.append(f"  {self.skipped}")
+        for note in self.notes:
+            lines.append(f"  {note}")
+        if self.errors:
+            count = len(self.errors)
+            lines.append(f"{count} error{'s' if count != 1 else ''} (the book cannot be built until they are fixed):")
+            lines += [f"  - {problem}" for problem in self.errors]
+        if self.warnings:
+            count = len(self.warnings)
+            lines.append(f"{count} warning{'s' if count != 1 else ''} (the book can be built):")
+            lines += [f"  - {problem}" for problem in self.warnings]
+        if not self.errors:
+            lines.append("No errors" + (" (see the warnings above)." if self.warnings else ": the figures are ready."))
+        return "\n".join(lines)
+
+
+def _partner_return_hint(folder: Path, partner: str) -> str:
+    return display_path(folder / RETURNS_FOLDER) + f"/{partner}.csv or .xlsx"
+
+
+def _completeness(report: ValidationReport, collected: Collected, catalogue: pd.DataFrame,
+                  list_catalogue: pd.DataFrame, year: ReportYear) -> None:
+    figures = collected.figures
+    present = set(zip(figures["indicator_id"], figures["period"]))
+    for indicator in catalogue.itertuples():
+        if indicator.source_type != "partnership":
+            continue
+        period = expected_period(indicator.period_type, year)
+        if (indicator.indicator_id, period) in present:
+            continue
+        if indicator.indicator_id in collected.errored_indicators or indicator.partner in collected.unreadable_partners:
+            continue  # its row, or its partner's whole return, is already reported
+        required = indicator.required == "yes"
+        if indicator.indicator_id in collected.blank_rows:
+            file, sheet, row = collected.blank_rows[indicator.indicator_id]
+            problem = InputProblem(
+                file, f"{'required' if required else 'optional'} indicator {indicator.indicator_id} has no value "
+                f"for {period}" + ("" if required else ": shown as 'not supplied'"), row, "value", None, sheet)
+        else:
+            file = (display_path(collected.folder / FIGURES_FILE) if (collected.folder / FIGURES_FILE).exists()
+                    and not return_files(collected.folder) else _partner_return_hint(collected.folder, indicator.partner))
+            problem = InputProblem(
+                file, f"{'required' if required else 'optional'} indicator {indicator.indicator_id} "
+                f"({indicator.partner}) has no value for {period}"
+                + ("" if required else ": shown as 'not supplied'"), None, "indicator_id", indicator.indicator_id)
+        (report.errors if required else report.warnings).append(problem)
+    lists = collected.lists
+    supplied = set(lists["list_id"]) if len(lists) else set()
+    lists_file = display_path(collected.folder / LISTS_FILE)
+    for item in list_catalogue.itertuples():
+        if item.list_id in supplied:
+            continue
+        required = item.required == "yes"
+        rule = f"{'required' if required else 'optional'} list {item.list_id} has no items" + (
+            "" if required else ": shown as 'not supplied'")
+        if item.list_id in collected.blank_list_rows:
+            file, row = collected.blank_list_rows[item.list_id]
+            problem = InputProblem(file, rule, row, "item")
+        else:
+            problem = InputProblem(lists_file, rule, None, "list_id", item.list_id)
+        (report.errors if required else report.warnings).append(problem)
+
+
+def _restatements(report: ValidationReport, collected: Collected, previous, catalogue: pd.DataFrame,
+                  year: ReportYear) -> None:
+    """Last year's figure given again in this edition: compare it with the previous edition."""
+    for record in collected.figures.itertuples():
+        meta = catalogue.loc[record.indicator_id]
+        if record.period != previous_expected_period(meta["period_type"], year):
+            continue
+        published = previous.figure(record.indicator_id, record.period) if previous else None
+        if published is None:
+            continue
+        value, _ = parse_number(record.value, meta["unit"])
+        if value is not None and value != published.value:
+            report.warnings.append(InputProblem(
+                record.source_file,
+                f"restates {record.indicator_id} for {record.period} as {record.value}, but the previous "
+                f"edition published {published.text} ({published.source_file}, row {published.source_row}); "
+                "the book compares with the restated value on this edition's pages",
+                record.source_row, "value", record.value, record.source_sheet or None))
+
+
+def validate_edition(year: str, area_code: str | None = None, data_dir: Path | str | None = None
+                     ) -> ValidationReport:
+    """Check every input of one edition; return all errors and warnings (never raises
+    InputError: call ``report.raise_for_errors()``). ParameterError for a bad year."""
+    report_year = ReportYear.parse(year)
+    data_dir = Path(data_dir) if data_dir else None
+    folder = data_paths(data_dir).year(report_year.label)
+    report = ValidationReport(report_year.label, folder)
+    try:
+        catalogue = load_catalogue(data_dir)
+        list_catalogue = load_list_catalogue(data_dir)
+    except InputError as error:
+        report.errors += error.problems
+        return report
+    own_area = partnership_area(data_dir)
+    if area_code and own_area and area_code != own_area:
+        report.skipped = (f"the partnership's own figures describe {own_area} only; the {area_code} "
+                          "edition is built from national statistics alone, so there is nothing to check")
+        return report
+    if not folder.is_dir():
+        report.errors.append(InputProblem(
+            display_path(folder),
+            f"the edition's folder does not exist: run `python -m analysis new-edition {report_year.label}` "
+            "and fill in the returns"))
+        return report
+    collected = collect(report_year.label, folder, catalogue, list_catalogue)
+    report.errors += collected.errors
+    report.warnings += collected.warnings
+    report.notes += collected.notes
+    if not collected.has_figures and not collected.errors:
+        report.notes.append("no figures.csv and no filled-in return: every figure is missing")
+    _completeness(report, collected, catalogue, list_catalogue, report_year)
+    previous_folder = data_paths(data_dir).year(report_year.previous().label)
+    previous = None
+    if previous_folder.is_dir():
+        try:
+            previous = PartnershipData(report_year.previous().label, None, data_dir, previous_edition=False)
+            report.notes.append(f"previous edition: {display_path(previous_folder)} (used for year-on-year comparisons)")
+        except InputError as error:
+            report.errors += error.problems
+    else:
+        report.notes.append(f"no previous edition folder ({display_path(previous_folder)}): "
+                            "no year-on-year comparisons")
+    _restatements(report, collected, previous if previous and previous.available else None, catalogue, report_year)
+    return report
+
+
+def validate_for_build(year: str, area_code: str, data_dir: Path | str | None) -> ValidationReport | None:
+    """The validation ``build`` runs first; None when the data folder holds no partnership
+    reference data at all (a book built from other inputs, such as a test fixture)."""
+    reference = data_paths(data_dir).reference
+    if not (reference / "partnership.csv").exists() or not (reference / "indicators.csv").exists():
+        return None
+    return validate_edition(year, area_code, data_dir)

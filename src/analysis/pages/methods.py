@@ -1,0 +1,41 @@
+"""The Methods page's conventions, each taken from the code that applies it."""
+from __future__ import annotations
+
+import inspect
+
+import pandas as pd
+
+from analysis.present.formatting import format_number
+from analysis.rounding import round_half_up
+from analysis.stats import significance as stats
+from analysis.vocabulary import SMALL_COUNT_RANGE
+
+STATISTICS = [
+    ("Rate per 10,000 children", "count / population aged 0-17 x 10,000, population from the ONS mid-year estimate of the year before the reporting year ends", "DfE children in need and children looked after statistics, methodology"),
+    ("Confidence interval for a proportion", "Wilson score interval: (p + z²/2n ± z·sqrt(p(1-p)/n + z²/4n²)) / (1 + z²/n), z the normal quantile for the confidence level", "Wilson (1927); Public Health England, Technical guide: confidence intervals"),
+    ("Confidence interval for a count or rate", "Exact (Garwood) Poisson interval: lower = χ²(α/2, 2x) / 2, upper = χ²(1-α/2, 2x+2) / 2, divided by the population for a rate", "Garwood (1936); Public Health England, Technical guide: confidence intervals"),
+    ("Change in a count or rate between two years", "Exact conditional test: given the total of the two counts, the later count is binomial with probability set by the two populations", "Przyborowski and Wilenski (1940), as in R's poisson.test"),
+    ("Change in a proportion between two years", "Two-proportion z-test, or Fisher's exact test where any expected count is small; Newcombe's hybrid score interval for the difference", "Newcombe (1998); Fisher (1935)"),
+    ("Rank and quartile", "Rank among local authorities with a published value (ties share the better rank); quartile band = ceil(4 x rank / ranked), the first quartile the best where higher or lower is better, the lowest where neither is", "DfE Local Authority Interactive Tool convention"),
+]
+
+
+def statistics_table() -> pd.DataFrame:
+    """Each statistical method the book uses, its formula and its source."""
+    return pd.DataFrame(STATISTICS, columns=["Measure", "Formula", "Source"])
+
+
+def conventions(page) -> None:
+    """Glue each convention the Methods page states, from the code that applies it."""
+    confidence = inspect.signature(stats.wilson_interval).parameters["confidence"].default
+    page.glue_text("confidence_level", f"{format_number(confidence * 100, 0)}%", raw_value=confidence,
+                   source_kind="code", source="analysis.stats.significance.wilson_interval default confidence")
+    page.glue_text("rate_base", format_number(stats.rate_per_10000(1, 1), 0), raw_value=stats.rate_per_10000(1, 1),
+                   source_kind="code", source="analysis.stats.significance.rate_per_10000 (count / population x 10,000)")
+    low, high = SMALL_COUNT_RANGE
+    page.glue_text("small_counts", f"{low} to {high}", source_kind="code", source="analysis.vocabulary.SMALL_COUNT_RANGE")
+    example = 2.25
+    page.glue_text("rounding_example", f"{example} becomes {round_half_up(example, 1)}", raw_value=example,
+                   source_kind="code", source="analysis.rounding.round_half_up(2.25, 1)")
+    page.glue_text("python_rounding", f"{round(example, 1)}", raw_value=round(example, 1),
+                   source_kind="code", source="Python's built-in round(2.25, 1)")

@@ -1,0 +1,173 @@
+"""National statistics on a section page: the area's latest values, trends, benchmarks.
+
+Used through `Page.national()`. Every number it puts into prose is glued and registered
+with its source: the national extract file, indicator, area and year.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+from IPython.display import HTML, Markdown, display
+
+from analysis.config import data_paths, display_path
+from analysis.national.importer import EXTRACT_FILE
+from analysis.national.load import load_national, load_neighbours, national_catalogue
+from analysis.periods import ReportYear, period_label
+from analysis.present.charts import line_chart
+from analysis.present.formatting import format_statistic
+from analysis.present.tables import show_table
+from analysis.stats import compare
+
+NEIGHBOUR_MODEL = "2025"
+
+
+@lru_cache(maxsize=2)
+def _national(national_dir: str) -> pd.DataFrame:
+    return load_national(national_dir)
+
+
+class NationalView:
+    """The national statistics for one page's area and edition year."""
+
+    def __init__(self, page):
+        self.page = page
+        paths = data_paths(page.data_dir)
+        self.extract = display_path(paths.national / EXTRACT_FILE)  # named in every figure's source
+        self.national = _national(str(paths.national))
+        self.catalogue = national_catalogue(paths.reference).set_index("indicator_id", drop=False)
+        self.time_period = ReportYear.parse(page.year).dfe_time_period
+        area = self.national[self.national["area_code"] == page.area_code]
+        self.available = not area.empty
+        self.area_name = area["area_name"].iloc[0] if self.available else page.area_code
+        try:
+            self.neighbours = load_neighbours(page.area_code, NEIGHBOUR_MODEL, paths.national)
+        except (ValueError, FileNotFoundError):
+            self.neighbours = pd.DataFrame(columns=["neighbour_code", "neighbour_name", "rank"])
+
+    # --- looking up -------------------------------------------------------------
+
+    def latest_period(self, indicator_id: str) -> int | None:
+        """The edition's year if published, else the latest earlier year (mid-year for population)."""
+        target = self.time_period - 1 if self.catalogue.at[indicator_id, "period_type"] == "mid_year" else self.time_period
+        rows = self.national[(self.national["indicator_id"] == indicator_id)
+                             & (self.national["area_code"] == self.page.area_code)
+                             & (self.national["time_period"] <= target)]
+        return int(rows["time_period"].max()) if not rows.empty else None
+
+    def row(self, indicator_id: str, time_period: int | None = None) -> pd.Series | None:
+        time_period = time_period or self.latest_period(indicator_id)
+        rows = self.national[(self.national["indicator_id"] == indicator_id)
+                             & (self.national["area_code"] == self.page.area_code)
+                             & (self.national["time_period"] == time_period)]
+        return None if rows.empty else rows.iloc[0]
+
+    def period_label(self, indicator_id: str, time_period: int) -> str:
+        return period_label(time_period, self.catalogue.at[indicator_id, "period_type"])
+
+    def display(self, indicator_id: str, time_period: int | None = None) -> str:
+        row = self.row(indicator_id, time_period)
+        if row is None:
+            return "not available"
+        return format_statistic(row["value"], self.catalogue.at[indicator_id, "unit"], row["symbol"], int(row["decimals"]))
+
+    def source(self, indicator_id: str, time_period: int) -> str:
+        file = self.catalogue.at[indicator_id, "source_file"]
+        return f"{self.extract}: {indicator_id}, {self.page.area_code}, {time_period} (from {file})"
+
+    # --- gluing -----------------------------------------------------------------
+
+    def glue_value(self, name: str, indicator_id: str) -> str:
+        """Glue the area's latest value and, as `<name>_period`, the period it is for."""
+        period = self.latest_period(indicator_id)
+        if period is None:
+            self.page.glue_text(f"{name}_period", "not available", source_kind="national",
+                                source=f"no value of {indicator_id} for {self.page.area_code}")
+            return self.page.glue_text(name, "not available", source_kind="national", indicator_id=indicator_id,
+                                       source=f"no value of {indicator_id} for {self.page.area_code}")
+        row = self.row(indicator_id, period)
+        self.page.glue_text(f"{name}_period", self.period_label(indicator_id, period), source_kind="national",
+                            period=str(period), source=self.source(indicator_id, period), indicator_id=indicator_id)
+        return self.page.glue_text(name, self.display(indicator_id, period), raw_value=row["value"],
+                                   unit=self.catalogue.at[indicator_id, "unit"], period=str(period),
+                                   source_kind="national", source=self.source(indicator_id, period),
+                                   indicator_id=indicator_id)
+
+    # --- showing ----------------------------------------------------------------
+
+    def glue_area(self, name: str = "area_name") -> str:
+        return self.page.glue_text(name, self.area_name, source_kind="national",
+                                   source=f"{display_path(data_paths(self.page.data_dir).national / 'areas.csv')}: {self.page.area_code}")
+
+    def unavailable_note(self) -> None:
+        display(HTML(f'<div class="admonition note" role="note"><p class="admonition-title">Note</p>'
+                     f"<p>The national statistics have no figures for area {self.page.area_code}.</p></div>"))
+
+    def summary(self, indicator_ids: list[str]) -> HTML | None:
+        """One row per indicator: the area, its neighbours, region and England, rank, change."""
+        if not self.available:
+            self.unavailable_note()
+            return None
+        rows = []
+        for indicator_id in indicator_ids:
+            period = self.latest_period(indicator_id)
+            if period is None:
+                continue
+            meta = self.catalogue.loc[indicator_id]
+            result = compare.benchmark(self.national, self.neighbours, indicator_id, self.page.area_code, period,
+                                       meta["polarity"], self.catalogue.reset_index(drop=True))
+            by_role = {}
+            for record in result.table.to_dict("records"):  # first region listed is DfE's own (e.g. Inner London)
+                by_role.setdefault(record["role"], record["display"])
+            change = compare.indicator_change(self.national, indicator_id, self.page.area_code, period,
+                                              catalogue=self.catalogue.reset_index(drop=True))
+            rows.append({
+                "Measure": meta["title"], "Period": self.period_label(indicator_id, period),
+                self.area_name: by_role.get("area", ""),
+                "Statistical neighbours (average)": by_role.get("neighbours", "not available"),
+                "Region": by_role.get("region", ""),
+                "England": by_role.get("england", ""),
+                "Rank among local authorities": result.rank_note or "not ranked",
+                "Quartile band": result.quartile or "not ranked",
+                "Change on the year before": change.verdict,
+            })
+        if not rows:
+            return None
+        neighbours = ", ".join(self.neighbours["neighbour_name"]) or "none in the DfE model"
+        display(Markdown(
+            f"Statistical neighbours: the ten authorities most like {self.area_name} in DfE's "
+            f"{NEIGHBOUR_MODEL} statistical neighbour model ({neighbours})."))
+        return show_table(pd.DataFrame(rows), f"{self.area_name} compared with similar areas, its region and England")
+
+    def trend(self, indicator_id: str, headline: str | None = None) -> None:
+        """Line chart of every year published for the area, its region and England."""
+        if not self.available:
+            return
+        meta = self.catalogue.loc[indicator_id]
+        catalogue = self.catalogue.reset_index(drop=True)
+        area_trend = compare.trend(self.national, indicator_id, self.page.area_code, catalogue)
+        area_row = self.national[self.national["area_code"] == self.page.area_code].iloc[0]
+        series = {self.area_name: area_trend.set_index("period")["value"]}
+        # Counts for a region or England dwarf one area's: compare like with like, rates and shares only.
+        comparators = [] if meta["unit"] == "count" else [(area_row["region_code"], area_row["region_name"]),
+                                                           ("E92000001", "England")]
+        for code, label in comparators:
+            if code and code != self.page.area_code:
+                try:
+                    other = compare.trend(self.national, indicator_id, code, catalogue)
+                    series[label] = other.set_index("period")["value"].reindex(series[self.area_name].index)
+                except ValueError:
+                    pass
+        period = self.latest_period(indicator_id)
+        highlight = self.period_label(indicator_id, period) if period else None
+        if headline is None:
+            change = compare.indicator_change(self.national, indicator_id, self.page.area_code, period, catalogue=catalogue)
+            measure = meta["title"][0].lower() + meta["title"][1:]
+            headline = (f"{self.area_name}: {measure} {change.direction} in {highlight}" if change.significant
+                        else f"{self.area_name}: {measure} in {highlight} was within the range of normal "
+                             "year-to-year variation" if change.significant is False
+                        else f"{self.area_name}: {measure}, {highlight} against earlier years")
+        line_chart(series, title=headline, subtitle=f"{meta['title']}, by year",
+                   unit=meta["unit"], value_heading=meta["title"], period_heading="Year",
+                   source=f"{meta['publication']} ({meta['source_file']}), via the national extract",
+                   highlight_period=highlight, chart_id=f"trend-{indicator_id}").show()

@@ -1,0 +1,1 @@
+"""Presentation: the one number formatter, change wording, tables, charts and chart headlines."""

@@ -1,0 +1,219 @@
+"""Accessible charts: Analysis Function palette, headline titles, alt text from the data,
+and the numbers as a table with a CSV download beneath every chart."""
+from __future__ import annotations
+
+import base64
+import html
+import io
+import re
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.ticker  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+from IPython.display import HTML, display  # noqa: E402
+
+from analysis.present.formatting import format_value  # noqa: E402
+from analysis.present.tables import table_html  # noqa: E402
+
+# Government Analysis Function accessible categorical palette, in order of use.
+DARK_BLUE = "#12436D"
+TURQUOISE = "#28A197"
+DARK_PINK = "#801650"
+ORANGE = "#F46A25"
+DARK_GREY = "#3D3D3D"
+LIGHT_PURPLE = "#A285D1"
+CATEGORICAL = [DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, LIGHT_PURPLE]
+FOCUS = DARK_BLUE
+CONTEXT = "#BFBFBF"
+# Axis numbers with thousands separators, as in the text ("8,000", not "8000").
+THOUSANDS = matplotlib.ticker.FuncFormatter(lambda value, _: f"{value:,.0f}" if value == int(value) else f"{value:,.1f}")
+
+
+def apply_style() -> None:
+    """Plain, readable chart style; fixed fonts and hash salt so rebuilt charts are identical."""
+    sns.set_theme(style="whitegrid", font="DejaVu Sans")
+    plt.rcParams.update({
+        "axes.edgecolor": DARK_GREY,
+        "axes.titlesize": 12,
+        "axes.labelsize": 11,
+        "xtick.labelsize": 10,
+        "ytick.labelsize": 10,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "svg.hashsalt": "analysis-book",
+        "figure.dpi": 100,
+    })
+
+
+@dataclass
+class Chart:
+    """A finished chart: picture, words and numbers together."""
+
+    chart_id: str
+    title: str
+    subtitle: str
+    alt_text: str
+    table: pd.DataFrame
+    source: str
+    png: bytes
+
+    def to_html(self) -> str:
+        image = base64.b64encode(self.png).decode("ascii")
+        csv_text = self.table.to_csv(index=False)
+        csv_link = "data:text/csv;charset=utf-8," + quote(csv_text)
+        data_table = table_html(self.table, f"Data for the chart: {self.subtitle}", "table chart-table")
+        return (
+            f'<figure class="chart" id="chart-{self.chart_id}">'
+            f'<p class="chart-title"><strong>{html.escape(self.title)}</strong></p>'
+            f'<p class="chart-subtitle">{html.escape(self.subtitle)}</p>'
+            f'<img src="data:image/png;base64,{image}" alt="{html.escape(self.alt_text)}" '
+            f'style="max-width:100%;height:auto">'
+            f'<figcaption>Source: {html.escape(self.source)}</figcaption>'
+            f"</figure>"
+            f'<details class="chart-data" open><summary>Table: the numbers in this chart</summary>'
+            f"{data_table}"
+            f'<p><a download="{self.chart_id}.csv" href="{csv_link}">Download the data as CSV ({self.chart_id}.csv)</a></p>'
+            f"</details>"
+        )
+
+    def show(self) -> None:
+        display(HTML(self.to_html()))
+
+
+def _png(fig) -> bytes:
+    buffer = io.BytesIO()
+    # No 'Software' or date metadata, so the same chart gives the same bytes every build.
+    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def describe_bars(labels: list[str], values: list[float], unit: str, measure: str, kind: str = "Bar chart") -> str:
+    """Alt text for a bar chart that says what the bars show and the main pattern."""
+    shown = [(label, value) for label, value in zip(labels, values) if pd.notna(value)]
+    if not shown:
+        return f"{kind} of {measure}: no values are available."
+    parts = [f"{label}: {format_value(value, unit)}" for label, value in shown]
+    text = f"{kind} of {measure}, {len(shown)} bars. " + "; ".join(parts) + "."
+    if len(shown) > 2:
+        top = max(shown, key=lambda pair: pair[1])
+        bottom = min(shown, key=lambda pair: pair[1])
+        text += f" Highest: {top[0]}; lowest: {bottom[0]}."
+    elif len(shown) == 2 and shown[0][1] != 0:
+        change = (shown[1][1] - shown[0][1]) / shown[0][1] * 100
+        direction = "higher" if change > 0 else "lower"
+        text += f" {shown[1][0]} is {format_value(abs(change), 'percentage', 0)} {direction} than {shown[0][0]}."
+    return text
+
+
+def bar_chart(
+    labels: list[str],
+    values: list[float],
+    *,
+    title: str,
+    subtitle: str,
+    unit: str,
+    source: str,
+    value_heading: str,
+    label_heading: str = "Category",
+    highlight: str | None = None,
+    horizontal: bool = True,
+    chart_id: str | None = None,
+) -> Chart:
+    """A bar chart with each bar labelled with its value (so colour never carries meaning alone)."""
+    apply_style()
+    colours = [FOCUS if highlight is None or label == highlight else CONTEXT for label in labels]
+    height = max(2.2, 0.55 * len(labels) + 1.0) if horizontal else 3.6
+    fig, ax = plt.subplots(figsize=(7.5, height))
+    positions = range(len(labels))
+    plotted = [0 if pd.isna(v) else v for v in values]
+    if horizontal:
+        bars = ax.barh(list(positions), plotted, color=colours)
+        ax.set_yticks(list(positions), labels)
+        ax.invert_yaxis()
+        ax.set_xlabel(value_heading)
+        ax.grid(axis="y", visible=False)
+    else:
+        bars = ax.bar(list(positions), plotted, color=colours)
+        ax.set_xticks(list(positions), labels)
+        ax.set_ylabel(value_heading)
+        ax.grid(axis="x", visible=False)
+    (ax.xaxis if horizontal else ax.yaxis).set_major_formatter(THOUSANDS)
+    ax.bar_label(bars, labels=[format_value(v, unit) if pd.notna(v) else "not available" for v in values],
+                 padding=3, fontsize=10, color=DARK_GREY)
+    ax.margins(x=0.15) if horizontal else ax.margins(y=0.15)
+    table = pd.DataFrame({label_heading: labels, value_heading: [format_value(v, unit) if pd.notna(v) else "not available" for v in values]})
+    alt = describe_bars(labels, values, unit, subtitle[0].lower() + subtitle[1:], "Horizontal bar chart" if horizontal else "Bar chart")
+    return Chart(chart_id or _slug(title), title, subtitle, alt, table, source, _png(fig))
+
+
+def describe_trend(periods: list, values: list[float], unit: str, measure: str, highlight=None) -> str:
+    """Alt text for a line chart: first and last values, direction, and the peak."""
+    points = [(p, v) for p, v in zip(periods, values) if pd.notna(v)]
+    if not points:
+        return f"Line chart of {measure}: no values are available."
+    (first_p, first_v), (last_p, last_v) = points[0], points[-1]
+    if len(points) == 1:
+        return f"Line chart of {measure}: one value, {format_value(first_v, unit)} in {first_p}."
+    direction = "rose" if last_v > first_v else "fell" if last_v < first_v else "was unchanged"
+    peak_p, peak_v = max(points, key=lambda pair: pair[1])
+    text = (f"Line chart of {measure} from {first_p} to {last_p}. It {direction} from "
+            f"{format_value(first_v, unit)} in {first_p} to {format_value(last_v, unit)} in {last_p}; "
+            f"the highest value was {format_value(peak_v, unit)} in {peak_p}.")
+    if highlight is not None:
+        text += f" {highlight} is highlighted."
+    return text
+
+
+def line_chart(
+    series: dict[str, pd.Series],
+    *,
+    title: str,
+    subtitle: str,
+    unit: str,
+    source: str,
+    value_heading: str,
+    period_heading: str = "Year",
+    highlight_period=None,
+    chart_id: str | None = None,
+) -> Chart:
+    """Trend lines, one per area (at most four), the first one in focus, markers on every point."""
+    apply_style()
+    fig, ax = plt.subplots(figsize=(7.5, 3.8))
+    markers = ["o", "s", "^", "D"]
+    for index, (name, values) in enumerate(series.items()):
+        colour = CATEGORICAL[index % len(CATEGORICAL)]
+        ax.plot(values.index.astype(str), values.values, marker=markers[index % 4], color=colour,
+                linewidth=2.5 if index == 0 else 1.5, label=name)
+    if highlight_period is not None:
+        first = next(iter(series.values()))
+        if highlight_period in first.index and pd.notna(first[highlight_period]):
+            ax.scatter([str(highlight_period)], [first[highlight_period]], s=160, facecolors="none",
+                       edgecolors=DARK_PINK, linewidths=2, zorder=5)
+            ax.annotate(format_value(first[highlight_period], unit), (str(highlight_period), first[highlight_period]),
+                        textcoords="offset points", xytext=(0, 10), ha="center", color=DARK_GREY, fontsize=10)
+    ax.set_ylabel(value_heading)
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(THOUSANDS)
+    ax.tick_params(axis="x", rotation=45)
+    ax.legend(frameon=False, loc="best")
+    table = pd.DataFrame({period_heading: list(next(iter(series.values())).index)})
+    for name, values in series.items():
+        table[name] = [format_value(values.get(p), unit) if pd.notna(values.get(p)) else "not available"
+                       for p in table[period_heading]]
+    first_name, first_values = next(iter(series.items()))
+    alt = describe_trend(list(first_values.index), list(first_values.values), unit,
+                         f"{subtitle[0].lower() + subtitle[1:]} for {first_name}", highlight_period)
+    if len(series) > 1:
+        alt += " Also shown for comparison: " + ", ".join(list(series)[1:]) + "."
+    return Chart(chart_id or _slug(title), title, subtitle, alt, table, source, _png(fig))

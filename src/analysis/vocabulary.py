@@ -1,0 +1,43 @@
+"""The words the indicator catalogues use, and how the book writes each.
+
+One home for the lists that the partnership catalogue, the national catalogue, the
+comparisons and the pages all check against or display.
+"""
+from __future__ import annotations
+
+UNITS = ("count", "percentage", "percentage_change", "rate_per_10000", "ratio")
+UNIT_LABELS = {
+    "count": "count", "percentage": "percentage (0 to 100)", "percentage_change": "percentage change",
+    "rate_per_10000": "rate per 10,000 children", "ratio": "ratio",
+}
+
+PERIOD_TYPES = (
+    "financial_year", "academic_year", "calendar_year", "snapshot_31_march", "reporting_year", "mid_year",
+)
+PERIOD_TYPE_LABELS = {
+    "financial_year": "financial year (1 April to 31 March)",
+    "academic_year": "academic year (September to August)",
+    "calendar_year": "calendar year (January to December)",
+    "snapshot_31_march": "snapshot at 31 March",
+    "reporting_year": "DfE reporting year (year ending 31 March)",
+    "mid_year": "ONS mid-year estimate (30 June)",
+}
+
+POLARITIES = ("up_good", "up_bad", "neutral")
+POLARITY_LABELS = {"up_good": "higher is better", "up_bad": "lower is better",
+                   "neutral": "neither higher nor lower is better"}
+
+# DfE's symbols for a value that is not published, and what each means.
+SYMBOLS: dict[str, str] = {
+    "c": "suppressed to protect confidentiality (small number)",
+    "k": "rounds to zero but is not zero",
+    "low": "rounds to zero but is not zero",
+    "u": "low reliability",
+    "x": "not available",
+    "z": "not applicable",
+    ":": "not available (older symbol)",
+}
+
+# Counts from 1 to 5 about identifiable groups of children are not published from
+# record-level data (the privacy scan enforces it; the Methods page states it).
+SMALL_COUNT_RANGE = (1, 5)
