@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help book test pdf validate new-edition import-national verify clean
+.PHONY: help book test test-fast pdf validate new-edition import-national verify clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -27,8 +27,11 @@ book: $(STAMP) ## Execute the notebooks and build the book for YEAR and AREA
 pdf: $(STAMP) ## Print the built edition for YEAR and AREA to a PDF (needs Chromium; run make book first)
 	$(BIN)/python -m analysis pdf --year $(YEAR) --area $(AREA)
 
-test: $(STAMP) ## Run the whole test suite (unit, notebook, build and browser tests)
+test: $(STAMP) ## Run the whole test suite: tests/unit, tests/book (builds editions) and tests/browser (Chromium)
 	$(BIN)/python -m pytest
+
+test-fast: $(STAMP) ## Run the fast tests only: tests/unit, no book is built (under 30 s)
+	$(BIN)/python -m pytest tests/unit
 
 validate: $(STAMP) ## Check the partnership's figures for YEAR
 	$(BIN)/python -m analysis validate --year $(YEAR)

@@ -1,23 +1,115 @@
+"""What the three tiers of tests share: import paths, tier markers and the built editions.
+
+The tiers are folders:
+
+- ``tests/unit``: fast checks that never build a book (``make test-fast``);
+- ``tests/book``: tests that build editions or read them (marked ``book``);
+- ``tests/browser``: tests that open a built edition in Chromium (marked ``browser``).
+
+Every edition the tests read is built once per run, by the session fixtures below, into
+temporary folders; tests that read an edition must not change it (copy it first).
+"""
+from __future__ import annotations
+
+import shutil
 import sys
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-SHARED_DFE = PROJECT_ROOT.parent / "shared" / "data" / "dfe"
-SEED_REPORT = PROJECT_ROOT / "data" / "partnership" / "2024-25" / "sources" / "camden-cscp-annual-report-2024-25-scrutiny-committee.txt"
+import pytest
 
-sys.path.insert(0, str(PROJECT_ROOT / "src"))
+TESTS_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = TESTS_DIR.parent
+FIXTURES = TESTS_DIR / "fixtures"
 
-import pytest  # noqa: E402
+# The package, the tests' own helpers (``support``) and the synthetic 2025-26 returns.
+for folder in (PROJECT_ROOT / "src", TESTS_DIR, FIXTURES / "synthetic_2025_26"):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+
+YEAR = "2024-25"
+CAMDEN = "E09000007"
+ISLINGTON = "E09000019"
+SECOND_YEAR = "2025-26"
+
+TIERS = ("unit", "book", "browser")
+# Fixtures that build an edition: a unit test must never ask for one.
+EDITION_FIXTURES = {"camden_edition", "islington_edition", "second_year_edition"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark each test with its folder's tier; refuse a unit test that would build a book."""
+    building_unit_tests = []
+    for item in items:
+        tier = Path(str(item.fspath)).resolve().relative_to(TESTS_DIR).parts[0]
+        if tier not in TIERS:
+            raise pytest.UsageError(f"{item.nodeid}: tests live in tests/unit, tests/book or tests/browser")
+        if tier == "unit":
+            if EDITION_FIXTURES & set(item.fixturenames):
+                building_unit_tests.append(item.nodeid)
+        else:
+            item.add_marker(getattr(pytest.mark, tier))
+    if building_unit_tests:
+        raise pytest.UsageError("unit tests must not build an edition; move these to tests/book:\n  "
+                                + "\n  ".join(building_unit_tests))
+
+
+def _build(year: str, area_code: str, root: Path, **options):
+    from analysis.build.pipeline import build_edition
+
+    options.setdefault("progress", None)
+    return build_edition(year, area_code, stage_root=root / "stage", site_dir=root / "site", **options)
 
 
 @pytest.fixture(scope="session")
 def camden_edition(tmp_path_factory):
-    """The default edition (Camden 2024-25) built once per test session into a temporary site.
+    """The default edition (Camden 2024-25), built once per run into a temporary site.
 
-    Returns the runner's BuildResult: .html_dir is the published edition, .stage_dir the
-    executed notebooks and side files.
+    Returns the BuildResult: ``.html_dir`` is the published edition, ``.stage_dir`` the
+    executed notebooks and side files, ``.site_index`` the site's index page.
     """
-    from analysis.runner import build_edition
+    return _build(YEAR, CAMDEN, tmp_path_factory.mktemp("camden-edition"))
 
-    root = tmp_path_factory.mktemp("camden-edition")
-    return build_edition("2024-25", "E09000007", stage_root=root / "stage", site_dir=root / "site", progress=None)
+
+@pytest.fixture(scope="session")
+def islington_edition(tmp_path_factory):
+    """Islington 2024-25: an area without partnership figures, from national statistics alone."""
+    return _build(YEAR, ISLINGTON, tmp_path_factory.mktemp("islington-edition"))
+
+
+@pytest.fixture(scope="session")
+def second_year_data(tmp_path_factory):
+    """A temporary data folder: the real 2024-25 figures and the SYNTHETIC 2025-26 returns
+    (tests/fixtures/synthetic_2025_26), created with `new-edition` and filled in."""
+    from analysis import cli
+    from synthetic_fill import copy_data, fill_all
+
+    data = copy_data(tmp_path_factory.mktemp("second-year-data"))
+    assert cli.main(["new-edition", SECOND_YEAR, "--data-dir", str(data), "--allow-data-outside-project"]) == 0
+    fill_all(data)
+    return data
+
+
+@pytest.fixture(scope="session")
+def second_year_edition(second_year_data, camden_edition, tmp_path_factory):
+    """The synthetic 2025-26 edition, built once per run beside a copy of the session's
+    2024-25 edition (the copy is re-stamped as the earlier edition; the original is not).
+
+    Returns a namespace: ``site_dir``, ``first`` (the 2024-25 copy), ``second`` (the
+    2025-26 edition), ``before`` (the 2024-25 copy's files before the build),
+    ``messages`` (the build's progress messages) and ``result`` (its BuildResult).
+    """
+    from types import SimpleNamespace
+
+    from analysis.site.index import write_site_index
+
+    root = tmp_path_factory.mktemp("second-year-edition")
+    site_dir = root / "site"
+    first = site_dir / CAMDEN / YEAR
+    shutil.copytree(camden_edition.html_dir, first)
+    write_site_index(site_dir)
+    before = {p.relative_to(first).as_posix(): p.read_bytes() for p in sorted(first.rglob("*")) if p.is_file()}
+    messages: list[str] = []
+    result = _build(SECOND_YEAR, CAMDEN, root, data_dir=second_year_data, progress=messages.append,
+                    data_roots=[second_year_data])
+    return SimpleNamespace(site_dir=site_dir, first=first, second=result.html_dir, before=before,
+                           messages=messages, result=result)

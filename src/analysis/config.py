@@ -16,14 +16,12 @@ from analysis.errors import ParameterError
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 DATA_DIR = PROJECT_ROOT / "data"
-NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 CHANGELOG_FILE = PROJECT_ROOT / "CHANGELOG.md"
 
 BUILD_DIR = PROJECT_ROOT / "_build"
 STAGE_DIR = BUILD_DIR / "stage"
 SITE_DIR = BUILD_DIR / "site"
 
-DEFAULT_YEAR = "2024-25"
 DEFAULT_AREA = "E09000007"  # Camden
 
 # An area is named by its ONS (GSS) code: E followed by 8 digits.

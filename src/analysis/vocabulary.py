@@ -27,6 +27,9 @@ POLARITIES = ("up_good", "up_bad", "neutral")
 POLARITY_LABELS = {"up_good": "higher is better", "up_bad": "lower is better",
                    "neutral": "neither higher nor lower is better"}
 
+# Which way a figure moved between two periods, as the comparisons report it (SAME: equal as shown).
+UP, DOWN, SAME, NOT_COMPARABLE = "up", "down", "same", "not comparable"
+
 # DfE's symbols for a value that is not published, and what each means.
 SYMBOLS: dict[str, str] = {
     "c": "suppressed to protect confidentiality (small number)",

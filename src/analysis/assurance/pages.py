@@ -1,44 +1,30 @@
-"""Assurance pages written into each staged edition after its notebooks have run.
+"""The tables of the assurance pages, built from data given to them.
 
-- Provenance: the run manifest as a page (parameters, code version, packages, inputs).
-- Register of figures: every value glued into the book, with its source and page (and as CSV).
+The four assurance notebooks (``notebooks/assurance/``) read the staged edition and its
+inputs (``analysis.assurance.edition``) and show these tables:
+
 - Reproduction: does the book reproduce each figure the published report states?
-- Data log and assumptions: sources with sha256 and licence, assumptions and caveats.
+- Register of figures: every value glued into the book, with its source and page.
+- Provenance: the run manifest (parameters, code version, packages, inputs, timings).
+- Data log: every source of data with its version, licence and sha256; the assumptions log.
 
-The pages are Markdown generated from data, added to the staged table of contents.
+Every function here takes data (a register, a manifest, the importer's provenance record)
+and returns a table, so each can be tested without building the book.
 """
 from __future__ import annotations
 
 import re
-import shutil
-from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from analysis.config import data_paths
-from analysis.inputs.catalogue import load_sections
-from analysis.pages.page import REGISTER_COLUMNS
-from analysis.present.tables import table_html
+# --------------------------------------------------------------------------
+# Reproduction of the published report
+# --------------------------------------------------------------------------
 
-ASSURANCE_FOLDER = "assurance"
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                 "eight": 8, "nine": 9, "ten": 10}
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
-
-# --- register of figures ----------------------------------------------------
-
-def collect_register(stage_dir: Path) -> pd.DataFrame:
-    """Every page's register of figures, in book order."""
-    frames = [pd.read_csv(path, dtype=str, keep_default_na=False)
-              for path in sorted((stage_dir / "_data").glob("*/register.csv"))]
-    if not frames:
-        return pd.DataFrame(columns=REGISTER_COLUMNS)
-    return pd.concat(frames, ignore_index=True)[REGISTER_COLUMNS]
-
-
-# --- reproduction of the published report -----------------------------------
 
 def numbers_stated(text: str) -> list[float]:
     """Numbers a sentence states, in digits or as words: 'six ... 8,583 ... 79.4%' -> [6, 8583, 79.4]."""
@@ -75,154 +61,104 @@ def reproduction_table(register: pd.DataFrame, figures: pd.DataFrame) -> pd.Data
             "Report says": figure.source_quote, "Report section": figure.source_section,
             "Book shows": book, "Pages": pages, "Result": verdict,
         })
+    return pd.DataFrame(rows, columns=["Indicator", "Period", "Report says", "Report section",
+                                       "Book shows", "Pages", "Result"])
+
+
+def reproduction_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """One row: how many figures the report states, how many the book reproduces exactly."""
+    matches = int((table["Result"] == "Match").sum())
+    return pd.DataFrame([{"Figures the report states": len(table), "Reproduced exactly": matches,
+                          "Differ or not shown": len(table) - matches}])
+
+
+# --------------------------------------------------------------------------
+# Register of figures
+# --------------------------------------------------------------------------
+
+REGISTER_HEADINGS = {"page": "Page", "name": "Name", "indicator_id": "Indicator", "text": "Text shown",
+                     "raw_value": "Raw value", "unit": "Unit", "period": "Period",
+                     "source_kind": "Kind of source", "source": "Source"}
+
+
+def register_table(register: pd.DataFrame, sections: pd.DataFrame) -> pd.DataFrame:
+    """The register as the page shows it: each row with its page's title first (pages that
+    are not report sections, such as the key findings, are named by their notebook)."""
+    titles = dict(zip(sections["notebook"], sections["title"]))
+    shown = register.rename(columns=REGISTER_HEADINGS)
+    shown.insert(0, "Page title", register["page"].map(titles).fillna(register["page"]))
+    return shown
+
+
+# --------------------------------------------------------------------------
+# Provenance: the run manifest (analysis.assurance.manifest) as tables
+# --------------------------------------------------------------------------
+
+
+def parameters_table(manifest: dict) -> pd.DataFrame:
+    return pd.DataFrame([{"Parameter": name, "Value": "" if value is None else str(value)}
+                         for name, value in manifest["parameters"].items()], columns=["Parameter", "Value"])
+
+
+def code_table(manifest: dict) -> pd.DataFrame:
+    """The git state (commit, uncommitted changes), the Python version and when the build started."""
+    rows = [{"Item": name, "Value": str(value)} for name, value in manifest["git"].items()]
+    rows += [{"Item": "python", "Value": manifest["python"]["version"]},
+             {"Item": "build started (UTC)", "Value": manifest["build_started_utc"]}]
     return pd.DataFrame(rows)
 
 
-def _read_text_csv(path: Path) -> pd.DataFrame:
-    """A small CSV as text, whether saved as UTF-8 (with or without a byte-order mark) or by Excel as cp1252."""
-    try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="cp1252")
+def packages_table(manifest: dict) -> pd.DataFrame:
+    return pd.DataFrame([{"Package": name, "Version": str(version)}
+                         for name, version in manifest["packages"].items()], columns=["Package", "Version"])
 
 
-# --- page writing -------------------------------------------------------------
-
-def _page(title: str, intro: str, blocks: list[str]) -> str:
-    body = "\n\n".join(blocks)
-    return f"# {title}\n\n{intro}\n\n{body}\n"
+def input_files_table(manifest: dict) -> pd.DataFrame:
+    files = pd.DataFrame(manifest["inputs"]["files"], columns=["path", "sha256", "bytes"])
+    return files.rename(columns={"path": "File", "sha256": "SHA-256", "bytes": "Bytes"})
 
 
-def _html_block(html_text: str) -> str:
-    # A blank-line-free HTML block is passed through by MyST as raw HTML.
-    return '<div class="table-wrapper">' + html_text.replace("\n", " ") + "</div>"
+def notebook_seconds_table(manifest: dict) -> pd.DataFrame:
+    return pd.DataFrame([{"Notebook": name, "Seconds": f"{seconds:.1f}"}
+                         for name, seconds in manifest["notebook_seconds"].items()], columns=["Notebook", "Seconds"])
 
 
-def provenance_page(manifest: dict) -> str:
-    params = manifest.get("parameters", {})
-    git = manifest.get("code", manifest.get("git", {})) or {}
-    parameter_rows = pd.DataFrame([{"Parameter": k, "Value": "" if v is None else str(v)} for k, v in params.items()])
-    python = manifest.get("python", {})
-    code_rows = pd.DataFrame([{"Item": k, "Value": str(v)} for k, v in git.items()]
-                             + [{"Item": "python", "Value": str(python.get("version", ""))},
-                                {"Item": "build started (UTC)", "Value": str(manifest.get("build_started_utc", ""))}])
-    versions = manifest.get("packages", manifest.get("package_versions", {})) or {}
-    package_rows = pd.DataFrame([{"Package": k, "Version": str(v)} for k, v in versions.items()])
-    inputs = pd.DataFrame(manifest.get("inputs", {}).get("files", []))
-    notebook_seconds = manifest.get("notebook_seconds", manifest.get("durations", {})) or {}
-    timing_rows = pd.DataFrame([
-        {"Notebook": name, "Executed copy": f"[download](../_sources/{name})",
-         "Seconds": f"{seconds:.1f}"} for name, seconds in notebook_seconds.items()])
-    blocks = [
-        "## Parameters", _html_block(table_html(parameter_rows, "Parameters of this edition")),
-        "## Code version", _html_block(table_html(code_rows, "The code that built this edition")),
-        "## Software", _html_block(table_html(package_rows, "Python and package versions")),
-        "## Input files", _html_block(table_html(inputs.rename(columns={"path": "File", "sha256": "SHA-256", "bytes": "Bytes"}),
-                                                 "Every input file and its SHA-256 fingerprint")),
-        "## Notebooks",
-        "Each section's executed notebook can be downloaded from the download button at the top of its page.",
-        _html_block(table_html(timing_rows.drop(columns=["Executed copy"]) if not timing_rows.empty else timing_rows,
-                               "How long each notebook took to execute")),
-        "The whole manifest as JSON: {download}`manifest.json <manifest.json>`.",
-    ]
-    return _page("Provenance of this edition",
-                 "What produced this edition of the book: parameters, code, software and input data.", blocks)
+# --------------------------------------------------------------------------
+# Data log and assumptions
+# --------------------------------------------------------------------------
+
+SOURCE_COLUMNS = ["Source", "Publisher", "Version or date", "Licence", "SHA-256", "Where"]
+NATIONAL_SOURCES_WHERE = "Explore Education Statistics (DfE)"
 
 
-def register_page(register: pd.DataFrame, sections: pd.DataFrame) -> str:
-    shown = register.copy()
-    titles = dict(zip(sections["notebook"], sections["title"]))
-    shown.insert(0, "Page title", shown["page"].map(lambda p: titles.get(p, p)))
-    shown = shown.rename(columns={"page": "Page", "name": "Name", "indicator_id": "Indicator", "text": "Text shown",
-                                  "raw_value": "Raw value", "unit": "Unit", "period": "Period",
-                                  "source_kind": "Kind of source", "source": "Source"})
-    return _page(
-        "Register of figures",
-        "Every value inserted into the text of this book, the exact text shown, its raw value, unit and period, "
-        "where it came from and the page it appears on. Download it as {download}`register-of-figures.csv "
-        "<register-of-figures.csv>`.",
-        [_html_block(table_html(shown, "Register of figures"))],
-    )
+def document_sources(documents: pd.DataFrame, manifest: dict, year: str) -> pd.DataFrame:
+    """The edition's source documents (documents.csv), each with the sha256 of the copies kept in
+    the year's sources/ folder (the run manifest hashed every input file)."""
+    kept = [f["sha256"] for f in manifest["inputs"]["files"] if f["path"].startswith(f"partnership/{year}/sources/")]
+    return pd.DataFrame([{
+        "Source": doc.title, "Publisher": doc.publisher, "Version or date": doc.date,
+        "Licence": doc.licence or "not stated", "SHA-256": "; ".join(kept) or "not kept", "Where": doc.location,
+    } for doc in documents.itertuples()], columns=SOURCE_COLUMNS)
 
 
-def reproduction_page(table: pd.DataFrame) -> str:
-    matches = int((table["Result"] == "Match").sum()) if not table.empty else 0
-    summary = pd.DataFrame([{"Figures the report states": len(table), "Reproduced exactly": matches,
-                             "Differ or not shown": len(table) - matches}])
-    return _page(
-        "Does the book reproduce the published report?",
-        "For each figure the published report states, the sentence that states it, the value the book shows "
-        "and whether they agree. This table is produced when the book is built, from the transcribed figures "
-        "and the register of figures, not written by hand.",
-        [_html_block(table_html(summary, "Summary")),
-         _html_block(table_html(table, "Each figure of the report against the book"))],
-    )
+def national_sources(provenance: dict) -> pd.DataFrame:
+    """Every file the national importer read (its provenance.json), with its sha256 and licence."""
+    return pd.DataFrame([{
+        "Source": source["file"], "Publisher": source["publication"],
+        "Version or date": provenance["import_date"], "Licence": source["licence"],
+        "SHA-256": source["sha256"], "Where": NATIONAL_SOURCES_WHERE,
+    } for source in provenance["source_files"]], columns=SOURCE_COLUMNS)
 
 
-def data_log_page(manifest: dict, data_dir: Path, year: str) -> str:
-    documents_path = data_dir / "partnership" / year / "documents.csv"
-    hashes = {f["path"]: f["sha256"] for f in manifest.get("inputs", {}).get("files", [])}
-    rows = []
-    if documents_path.exists():
-        for doc in _read_text_csv(documents_path).itertuples():
-            source_copies = [p for p in hashes if p.startswith(f"partnership/{year}/sources/")]
-            rows.append({"Source": doc.title, "Publisher": doc.publisher, "Version or date": doc.date,
-                         "Licence": getattr(doc, "licence", "") or "not stated",
-                         "SHA-256": "; ".join(hashes[p] for p in source_copies) or "not kept",
-                         "Where": doc.location})
-    provenance_path = data_dir / "national" / "provenance.json"
-    if provenance_path.exists():
-        import json
-
-        provenance = json.loads(provenance_path.read_text(encoding="utf-8"))
-        for source in provenance.get("sources", provenance.get("files", [])):
-            rows.append({"Source": source.get("file", source.get("file_name", "")),
-                         "Publisher": source.get("publication", ""),
-                         "Version or date": provenance.get("import_date", provenance.get("imported", "")),
-                         "Licence": source.get("licence", provenance.get("licence", "")),
-                         "SHA-256": source.get("sha256", ""), "Where": "Explore Education Statistics (DfE)"})
-    assumptions_path = data_dir / "reference" / "assumptions.csv"
-    assumptions = (pd.read_csv(assumptions_path, dtype=str, keep_default_na=False) if assumptions_path.exists()
-                   else pd.DataFrame(columns=["assumption_id", "section", "kind", "statement", "impact"]))
-    assumptions = assumptions.rename(columns={"assumption_id": "Id", "section": "Section", "kind": "Kind",
-                                              "statement": "Assumption or caveat", "impact": "What it means for the figures"})
-    return _page(
-        "Data log, assumptions and caveats",
-        "Every source of data behind this edition, with its version, licence and fingerprint (a secure hash of the file), and the "
-        "assumptions and caveats that apply to the figures, as the government's Quality Assurance of Code "
-        "for Analysis and Research asks.",
-        ["## Data log", _html_block(table_html(pd.DataFrame(rows), "Sources of data")),
-         "## Assumptions and caveats", _html_block(table_html(assumptions, "Assumptions and caveats log"))],
-    )
+def sources_table(documents: pd.DataFrame, manifest: dict, provenance: dict, year: str) -> pd.DataFrame:
+    """The data log: the partnership's source documents, then the national statistics files."""
+    return pd.concat([document_sources(documents, manifest, year), national_sources(provenance)],
+                     ignore_index=True)
 
 
-def write_assurance_pages(stage_dir: Path, manifest: dict, year: str, data_dir: Path | None = None) -> list[str]:
-    """Write the assurance pages into the staged book and list them in its table of contents."""
-    data_dir = data_paths(data_dir).root
-    folder = stage_dir / ASSURANCE_FOLDER
-    folder.mkdir(exist_ok=True)
-    register = collect_register(stage_dir)
-    register.to_csv(folder / "register-of-figures.csv", index=False)
-    shutil.copyfile(stage_dir / "manifest.json", folder / "manifest.json")
-    sections = (load_sections(data_dir) if (data_dir / "reference" / "sections.csv").exists()
-                else pd.DataFrame(columns=["section", "position", "notebook", "title"]))
-    figures_path = data_dir / "partnership" / year / "figures.csv"
-    figures = (pd.read_csv(figures_path, dtype=str, keep_default_na=False) if figures_path.exists()
-               else pd.DataFrame(columns=["indicator_id", "period", "status", "source_quote", "source_section"]))
-    pages = {
-        "reproduction": reproduction_page(reproduction_table(register, figures)),
-        "register": register_page(register, sections.reset_index(drop=True)),
-        "provenance": provenance_page(manifest),
-        "data-log": data_log_page(manifest, data_dir, year),
-    }
-    for name, text in pages.items():
-        (folder / f"{name}.md").write_text(text, encoding="utf-8")
-    toc_path = stage_dir / "_toc.yml"
-    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
-    chapters = [{"file": f"{ASSURANCE_FOLDER}/{name}"} for name in pages]
-    if "parts" in toc:
-        toc["parts"].append({"caption": "Assurance", "chapters": chapters})
-    else:  # a book without parts lists its chapters at the top level
-        toc.setdefault("chapters", []).extend(chapters)
-    toc_path.write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
-    return [f"{ASSURANCE_FOLDER}/{name}" for name in pages]
+ASSUMPTION_HEADINGS = {"assumption_id": "Id", "section": "Section", "kind": "Kind",
+                       "statement": "Assumption or caveat", "impact": "What it means for the figures"}
+
+
+def assumptions_table(assumptions: pd.DataFrame) -> pd.DataFrame:
+    return assumptions[list(ASSUMPTION_HEADINGS)].rename(columns=ASSUMPTION_HEADINGS)

@@ -18,7 +18,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from analysis.assurance.manifest import MANIFEST_NAME
 
@@ -33,7 +33,8 @@ class Declared:
     name or its path relative to the edition), either JSON ``fields`` (dotted
     paths, ``*`` for any list item or key) or text matching ``pattern`` (a
     regular expression; its groups are kept, the rest is replaced) are set
-    aside before comparing."""
+    aside before comparing. With both, only the text matching ``pattern``
+    inside those fields is set aside."""
 
     files: tuple[str, ...]
     why: str
@@ -43,6 +44,8 @@ class Declared:
 
 _ISO_TIMESTAMP = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?"
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+# A cell of the provenance page's table of how long each notebook took: <td>notebooks/x.ipynb</td><td>3.0</td>
+_NOTEBOOK_SECONDS = r"(\.ipynb</td><td>)\d+(?:\.\d+)?(?=</td>)"
 
 DECLARED_DIFFERENCES: tuple[Declared, ...] = (
     Declared(
@@ -69,21 +72,28 @@ DECLARED_DIFFERENCES: tuple[Declared, ...] = (
         fields=("build_started_utc", "notebook_seconds.*", "html_build_seconds"),
     ),
     Declared(
-        ("*.html", "*.md"),
+        ("*.html",),
         "pages that show the build time (the provenance page, a version stamp) show a clock time",
         pattern=_ISO_TIMESTAMP,
     ),
     Declared(
-        ("*.html", "*.md"),
+        ("*.html",),
         "the version stamp's build date (analysis.site.stamp: 'built <span data-stamp=\"built\">2025-06-30"
         "</span>'; also 'Build date: 30 June 2025')",
         pattern=r"(?i)(\bbuil(?:t|d)(?:[ _-]?(?:on|date|at))?\b(?:[^<>\n\d]|<[^<>\n]{0,60}>){0,40}?)"
                 r"(?:\d{4}-\d{2}-\d{2}|\d{1,2} " + _MONTH + r" \d{4})",
     ),
     Declared(
-        ("*.html", "*.md"),
+        ("*.html",),
         "the provenance page's table of how long each notebook took to execute (seconds)",
-        pattern=r"(\.ipynb</td><td>)\d+(?:\.\d+)?(?=</td>)",
+        pattern=_NOTEBOOK_SECONDS,
+    ),
+    Declared(
+        ("notebooks/assurance/provenance.ipynb", "_sources/notebooks/assurance/provenance.ipynb"),
+        "the executed provenance notebook holds its page's tables: when the build started and how "
+        "long each notebook took (in the HTML of its cell outputs)",
+        fields=("cells.*.outputs.*.data.text/html",),
+        pattern=_ISO_TIMESTAMP + "|" + _NOTEBOOK_SECONDS,
     ),
     Declared(
         ("searchindex.js",),
@@ -110,7 +120,24 @@ def declared_for(relative: str) -> list[Declared]:
             if any(fnmatch.fnmatch(name, g) or fnmatch.fnmatch(relative, g) for g in d.files)]
 
 
-def _set_aside(value: Any, parts: list[str]) -> None:
+def _mark_matches(text: str, pattern: str) -> str:
+    return re.sub(pattern, lambda m: "".join(g or "" for g in m.groups()) + DECLARED_MARK, text)
+
+
+def _replacement(declared: Declared) -> Callable[[Any], Any]:
+    """What a declared field becomes: the mark, or, with a pattern, its text with the matches marked."""
+    if not declared.pattern:
+        return lambda value: DECLARED_MARK
+
+    def mark(value: Any) -> Any:
+        if isinstance(value, list):  # nbformat stores multi-line text as a list of lines
+            return [mark(line) for line in value]
+        return _mark_matches(value, declared.pattern) if isinstance(value, str) else value
+
+    return mark
+
+
+def _set_aside(value: Any, parts: list[str], replace: Callable[[Any], Any]) -> None:
     if not parts:
         return
     head, rest = parts[0], parts[1:]
@@ -119,18 +146,18 @@ def _set_aside(value: Any, parts: list[str]) -> None:
             if isinstance(value, list) else []
         for key, child in children:
             if rest:
-                _set_aside(child, rest)
+                _set_aside(child, rest, replace)
             else:
-                value[key] = DECLARED_MARK
+                value[key] = replace(child)
     elif head == "<numeric>":
         if isinstance(value, dict):
             for key in [k for k in value if re.search(r"\d", str(k))]:
                 del value[key]
     elif isinstance(value, dict) and head in value:
         if rest:
-            _set_aside(value[head], rest)
+            _set_aside(value[head], rest, replace)
         else:
-            value[head] = DECLARED_MARK
+            value[head] = replace(value[head])
 
 
 def normalise_json(data: Any, relative: str) -> Any:
@@ -138,14 +165,14 @@ def normalise_json(data: Any, relative: str) -> Any:
     data = json.loads(json.dumps(data))
     for declared in declared_for(relative):
         for dotted in declared.fields:
-            _set_aside(data, dotted.split("."))
+            _set_aside(data, dotted.split("."), _replacement(declared))
     return data
 
 
 def normalise_text(text: str, relative: str) -> str:
     for declared in declared_for(relative):
-        if declared.pattern:
-            text = re.sub(declared.pattern, lambda m: "".join(g or "" for g in m.groups()) + DECLARED_MARK, text)
+        if declared.pattern and not declared.fields:
+            text = _mark_matches(text, declared.pattern)
     return text
 
 
@@ -153,7 +180,9 @@ def describe_declared() -> str:
     """The declared differences, for --help and reports."""
     lines = []
     for declared in DECLARED_DIFFERENCES:
-        what = ", ".join(declared.fields) if declared.fields else f"text matching {declared.pattern}"
+        what = ", ".join(declared.fields) if declared.fields else ""
+        if declared.pattern:
+            what = f"text matching {declared.pattern}" + (f" in {what}" if what else "")
         lines.append(f"  - {', '.join(declared.files)}: {what}\n      ({declared.why})")
     return "\n".join(lines)
 

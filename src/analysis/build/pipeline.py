@@ -29,6 +29,7 @@ import yaml
 
 from analysis.assurance import manifest as run_manifest
 from analysis.assurance import privacy
+from analysis.assurance.edition import ASSURANCE_NOTEBOOKS
 from analysis.build.execute import format_seconds, run_notebooks
 from analysis.build.failures import BuildFailed, NotebookFailure
 from analysis.build.jupyterbook import BUILD_LOG_NAME, build_html
@@ -42,9 +43,6 @@ from analysis.site.stamp import stamp_area
 
 Progress = Callable[[str], None]
 
-# Notebooks in this folder run after the others: they read every page's register of
-# figures and the run manifest.
-ASSURANCE_NOTEBOOKS = "notebooks/assurance/"
 
 
 @dataclass
@@ -87,12 +85,24 @@ def validate_inputs(year: str, area_code: str, data_dir: Path | None, progress: 
              f"{'s' if len(report.warnings) != 1 else ''}")
 
 
-def _stage_is_safe(stage_dir: Path, book_root: Path, site_dir: Path) -> bool:
-    """The stage must not overlap the templates, the book or the site."""
-    notebooks = (book_root / "notebooks").resolve()
-    stage = stage_dir.resolve()
-    return not (stage == notebooks or notebooks in stage.parents or stage in book_root.resolve().parents
-                or stage == book_root.resolve() or stage == site_dir or stage in site_dir.parents)
+def check_folders(book_root: Path, stage_dir: Path, site_dir: Path) -> Path:
+    """The stage folder, once the book is a Jupyter Book and the stage overlaps neither the
+    book's sources nor the site; BuildFailed otherwise."""
+    for required in ("_config.yml", "_toc.yml"):
+        if not (book_root / required).is_file():
+            raise BuildFailed(f"{book_root} has no {required}: it is not a Jupyter Book folder")
+    notebooks = book_root / "notebooks"
+    overlaps = (stage_dir == notebooks or notebooks in stage_dir.parents or stage_dir in book_root.parents
+                or stage_dir == book_root or stage_dir == site_dir or stage_dir in site_dir.parents)
+    if overlaps:
+        raise BuildFailed(f"refusing to stage into {stage_dir}: it overlaps the book's sources or the site folder")
+    return stage_dir
+
+
+def staged_title(stage_dir: Path) -> str | None:
+    """The edition's title, as written into the staged configuration."""
+    config = yaml.safe_load((stage_dir / "_config.yml").read_text(encoding="utf-8")) or {}
+    return config.get("title")
 
 
 def notebook_tasks(staged: Stage, parameters: dict[str, Any], cell_timeout: int | None) -> list[dict[str, Any]]:
@@ -186,12 +196,7 @@ def build_edition(
     # 1. Parameters and inputs: nothing is touched until they are all acceptable.
     year, area_code, data_folder, jobs = check_parameters(year, area_code, data_dir, jobs, data_roots)
     book_root, stage_root, site_dir = (Path(p).resolve() for p in (book_root, stage_root, site_dir))
-    for required in ("_config.yml", "_toc.yml"):
-        if not (book_root / required).is_file():
-            raise BuildFailed(f"{book_root} has no {required}: it is not a Jupyter Book folder")
-    stage_dir = stage_root / area_code / year
-    if not _stage_is_safe(stage_dir, book_root, site_dir):
-        raise BuildFailed(f"refusing to stage into {stage_dir}: it overlaps the book's sources or the site folder")
+    stage_dir = check_folders(book_root, stage_root / area_code / year, site_dir)
     name = area_name(area_code, data_folder)
     label = f"{area_code} {year}"
     progress(f"Edition {year} for area {area_code}" + (f" ({name})" if name else ""))
@@ -213,15 +218,11 @@ def build_edition(
     durations = execute(sections, jobs, staged, label, progress, staged.problems)
 
     # 4. Manifest, then the assurance pages that read it.
-    manifest_parameters = {"year": year, "area_code": area_code, "area_name": name,
-                           "data_dir": str(data_folder) if data_folder else "", "jobs": jobs}
-    if extra_parameters:
-        manifest_parameters["extra"] = dict(extra_parameters)
-    config = yaml.safe_load((stage_dir / "_config.yml").read_text(encoding="utf-8")) or {}
     manifest = run_manifest.create_manifest(
-        parameters=manifest_parameters, inputs=inputs, repo_root=book_root, build_started=build_started,
-        notebook_seconds=durations,
-        extra={"title": config.get("title"), "notebooks": [relative for relative, _ in staged.notebooks]},
+        parameters={"year": year, "area_code": area_code, "area_name": name, "jobs": jobs,
+                    "data_dir": parameters["data_dir"], **({"extra": extra_parameters} if extra_parameters else {})},
+        inputs=inputs, repo_root=book_root, build_started=build_started, notebook_seconds=durations,
+        extra={"title": staged_title(stage_dir), "notebooks": [relative for relative, _ in staged.notebooks]},
     )
     manifest_path = run_manifest.write_manifest(manifest, stage_dir / run_manifest.MANIFEST_NAME)
     progress(f"Wrote the run manifest {manifest_path}")

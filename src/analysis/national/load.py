@@ -1,8 +1,9 @@
 """Loaders for the national statistics extract, used by the notebooks.
 
 ``data/national/`` is written by :func:`analysis.national.importer.import_national`.
-Its ``national_indicators.csv`` is kept small (see the importer); :func:`load_national`
-joins back each area's level, names and region and each indicator's source file.
+Its ``national_indicators.csv`` is kept small (see :mod:`analysis.national.write`);
+:func:`load_national` joins back each area's level, names and region and each indicator's
+source file.
 """
 from __future__ import annotations
 
@@ -17,9 +18,9 @@ import pandas as pd
 from analysis.config import DataPaths
 from analysis.errors import ParameterError
 
-from .importer import AREAS_FILE, EXTRACT_FILE, NEIGHBOURS_FILE, PROVENANCE_FILE
+from analysis.national.indicators import CATALOGUE_FILE, read_catalogue
+from analysis.national.write import AREAS_FILE, EXTRACT_FILE, NEIGHBOURS_FILE, PROVENANCE_FILE
 
-CATALOGUE_FILE = "national_indicators.csv"
 NATIONAL_COLUMNS = [
     "indicator_id", "time_period", "geographic_level", "area_code", "old_la_code", "area_name",
     "region_code", "region_name", "english_region_code", "english_region_name",
@@ -178,11 +179,12 @@ def load_neighbours(area_code: str, model: str = "2025", national_dir: Path = Da
 
 
 def national_catalogue(reference_dir: Path = DataPaths().reference) -> pd.DataFrame:
-    """The national indicator catalogue, data/reference/national_indicators.csv."""
+    """The national indicator catalogue, data/reference/national_indicators.csv, checked
+    (:func:`analysis.national.indicators.read_catalogue`)."""
     path = Path(reference_dir) / CATALOGUE_FILE
     if not path.exists():
         raise FileNotFoundError(f"{path} does not exist: the national indicator catalogue is missing")
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    return read_catalogue(reference_dir)
 
 
 def catalogue_entry(indicator_id: str, reference_dir: Path = DataPaths().reference) -> pd.Series:

@@ -6,7 +6,8 @@ import pandas as pd
 
 from analysis.inputs.catalogue import load_key_findings, load_sections
 from analysis.pages.page import Page
-from analysis.present.wording import percent_change, points_change
+from analysis.present.formatting import comparator_figures
+from analysis.present.wording import england_comparison, percent_change, points_change, year_on_year_verdict
 from analysis.stats import compare
 
 
@@ -45,23 +46,19 @@ def _national_finding(page: Page, national, finding) -> dict:
     if period is None:
         return {"Figure": shown, "Period": "", "Change on the previous period": "", "Compared with England": "",
                 "section": national.catalogue.at[indicator, "section"]}
-    catalogue = national.catalogue.reset_index(drop=True)
-    meta = national.catalogue.loc[indicator]
-    change = compare.indicator_change(national.national, indicator, page.area_code, period, catalogue=catalogue)
+    change = compare.indicator_change(national.national, indicator, page.area_code, period, national.catalogue)
+    verdict = year_on_year_verdict(change)
     result = compare.benchmark(national.national, national.neighbours, indicator, page.area_code, period,
-                               meta["polarity"], catalogue)
-    england = result.table.loc[result.table["role"] == "england", "display"]
-    comparison = f"England {england.iloc[0]}" if len(england) else "England not available"
-    if result.quartile:
-        comparison += f"; {result.quartile} of local authorities"
+                               national.catalogue)
+    comparison = england_comparison(comparator_figures(result).get("england", ""), result.quartile, result.polarity)
     source = national.source(indicator, period)
-    page.glue_text(f"key_{indicator}_change", change.verdict, source_kind="national", period=str(period),
+    page.glue_text(f"key_{indicator}_change", verdict, source_kind="national", period=str(period),
                    source=f"{source}; compared with {period - 1}", indicator_id=indicator)
     page.glue_text(f"key_{indicator}_england", comparison, source_kind="national", period=str(period),
                    source=f"{national.extract}: {indicator}, E92000001 and all local authorities, {period}", indicator_id=indicator)
     return {"Figure": shown, "Period": national.period_label(indicator, period),
-            "Change on the previous period": change.verdict, "Compared with England": comparison,
-            "section": meta["section"]}
+            "Change on the previous period": verdict, "Compared with England": comparison,
+            "section": national.catalogue.at[indicator, "section"]}
 
 
 def key_findings_table(page: Page) -> pd.DataFrame:

@@ -25,17 +25,32 @@ def statistics_table() -> pd.DataFrame:
     return pd.DataFrame(STATISTICS, columns=["Measure", "Formula", "Source"])
 
 
-def conventions(page) -> None:
-    """Glue each convention the Methods page states, from the code that applies it."""
+def convention_values() -> dict[str, dict]:
+    """Each convention the Methods page states, by the name its prose uses: the text, the raw
+    value and the code it is taken from (keyword arguments for `Page.glue_text`)."""
     confidence = inspect.signature(stats.wilson_interval).parameters["confidence"].default
-    page.glue_text("confidence_level", f"{format_number(confidence * 100, 0)}%", raw_value=confidence,
-                   source_kind="code", source="analysis.stats.significance.wilson_interval default confidence")
-    page.glue_text("rate_base", format_number(stats.rate_per_10000(1, 1), 0), raw_value=stats.rate_per_10000(1, 1),
-                   source_kind="code", source="analysis.stats.significance.rate_per_10000 (count / population x 10,000)")
     low, high = SMALL_COUNT_RANGE
-    page.glue_text("small_counts", f"{low} to {high}", source_kind="code", source="analysis.vocabulary.SMALL_COUNT_RANGE")
     example = 2.25
-    page.glue_text("rounding_example", f"{example} becomes {round_half_up(example, 1)}", raw_value=example,
-                   source_kind="code", source="analysis.rounding.round_half_up(2.25, 1)")
-    page.glue_text("python_rounding", f"{round(example, 1)}", raw_value=round(example, 1),
-                   source_kind="code", source="Python's built-in round(2.25, 1)")
+    return {
+        "confidence_level": dict(text=f"{format_number(confidence * 100, 0)}%", raw_value=confidence, source_kind="code",
+                                 source="analysis.stats.significance.wilson_interval default confidence"),
+        "rate_base": dict(text=format_number(stats.rate_per_10000(1, 1), 0), raw_value=stats.rate_per_10000(1, 1),
+                          source_kind="code",
+                          source="analysis.stats.significance.rate_per_10000 (count / population x 10,000)"),
+        "small_counts": dict(text=f"{low} to {high}", source_kind="code", source="analysis.vocabulary.SMALL_COUNT_RANGE"),
+        "rounding_example": dict(text=f"{example} becomes {round_half_up(example, 1)}", raw_value=example,
+                                 source_kind="code", source="analysis.rounding.round_half_up(2.25, 1)"),
+        "python_rounding": dict(text=f"{round(example, 1)}", raw_value=round(example, 1), source_kind="code",
+                                source="Python's built-in round(2.25, 1)"),
+    }
+
+
+def glue_conventions(page, names: list[str]) -> None:
+    """Glue each named convention (a name of `convention_values`) on the page, in the order
+    given, registered with the code it comes from."""
+    values = convention_values()
+    unknown = [name for name in names if name not in values]
+    if unknown:
+        raise KeyError(f"no convention called {', '.join(unknown)}; the conventions are {', '.join(values)}")
+    for name in names:
+        page.glue_text(name, **values[name])

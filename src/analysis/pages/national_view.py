@@ -11,12 +11,13 @@ import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from analysis.config import data_paths, display_path
-from analysis.national.importer import EXTRACT_FILE
+from analysis.national.write import EXTRACT_FILE
 from analysis.national.load import load_national, load_neighbours, national_catalogue
 from analysis.periods import ReportYear, period_label
 from analysis.present.charts import line_chart
-from analysis.present.formatting import format_statistic
+from analysis.present.formatting import comparator_figures, format_statistic
 from analysis.present.tables import show_table
+from analysis.present.wording import quartile_label, rank_note, trend_chart_title, year_on_year_verdict
 from analysis.stats import compare
 
 NEIGHBOUR_MODEL = "2025"
@@ -77,16 +78,18 @@ class NationalView:
 
     # --- gluing -----------------------------------------------------------------
 
-    def glue_value(self, name: str, indicator_id: str) -> str:
-        """Glue the area's latest value and, as `<name>_period`, the period it is for."""
+    def glue_value(self, name: str, indicator_id: str, period_name: str | None = None) -> str:
+        """Glue the area's latest value and, as `period_name` (`<name>_period` unless given),
+        the period it is for."""
+        period_name = period_name or f"{name}_period"
         period = self.latest_period(indicator_id)
         if period is None:
-            self.page.glue_text(f"{name}_period", "not available", source_kind="national",
+            self.page.glue_text(period_name, "not available", source_kind="national",
                                 source=f"no value of {indicator_id} for {self.page.area_code}")
             return self.page.glue_text(name, "not available", source_kind="national", indicator_id=indicator_id,
                                        source=f"no value of {indicator_id} for {self.page.area_code}")
         row = self.row(indicator_id, period)
-        self.page.glue_text(f"{name}_period", self.period_label(indicator_id, period), source_kind="national",
+        self.page.glue_text(period_name, self.period_label(indicator_id, period), source_kind="national",
                             period=str(period), source=self.source(indicator_id, period), indicator_id=indicator_id)
         return self.page.glue_text(name, self.display(indicator_id, period), raw_value=row["value"],
                                    unit=self.catalogue.at[indicator_id, "unit"], period=str(period),
@@ -113,23 +116,20 @@ class NationalView:
             period = self.latest_period(indicator_id)
             if period is None:
                 continue
-            meta = self.catalogue.loc[indicator_id]
             result = compare.benchmark(self.national, self.neighbours, indicator_id, self.page.area_code, period,
-                                       meta["polarity"], self.catalogue.reset_index(drop=True))
-            by_role = {}
-            for record in result.table.to_dict("records"):  # first region listed is DfE's own (e.g. Inner London)
-                by_role.setdefault(record["role"], record["display"])
+                                       self.catalogue)
             change = compare.indicator_change(self.national, indicator_id, self.page.area_code, period,
-                                              catalogue=self.catalogue.reset_index(drop=True))
+                                              self.catalogue)
+            figures = comparator_figures(result)
             rows.append({
-                "Measure": meta["title"], "Period": self.period_label(indicator_id, period),
-                self.area_name: by_role.get("area", ""),
-                "Statistical neighbours (average)": by_role.get("neighbours", "not available"),
-                "Region": by_role.get("region", ""),
-                "England": by_role.get("england", ""),
-                "Rank among local authorities": result.rank_note or "not ranked",
-                "Quartile band": result.quartile or "not ranked",
-                "Change on the year before": change.verdict,
+                "Measure": self.catalogue.at[indicator_id, "title"], "Period": self.period_label(indicator_id, period),
+                self.area_name: figures["area"],
+                "Statistical neighbours (average)": figures["neighbours"],
+                "Region": figures.get("region", ""),
+                "England": figures.get("england", ""),
+                "Rank among local authorities": rank_note(result),
+                "Quartile band": quartile_label(result.quartile, result.polarity),
+                "Change on the year before": year_on_year_verdict(change),
             })
         if not rows:
             return None
@@ -144,8 +144,7 @@ class NationalView:
         if not self.available:
             return
         meta = self.catalogue.loc[indicator_id]
-        catalogue = self.catalogue.reset_index(drop=True)
-        area_trend = compare.trend(self.national, indicator_id, self.page.area_code, catalogue)
+        area_trend = compare.trend(self.national, indicator_id, self.page.area_code, self.catalogue)
         area_row = self.national[self.national["area_code"] == self.page.area_code].iloc[0]
         series = {self.area_name: area_trend.set_index("period")["value"]}
         # Counts for a region or England dwarf one area's: compare like with like, rates and shares only.
@@ -154,19 +153,15 @@ class NationalView:
         for code, label in comparators:
             if code and code != self.page.area_code:
                 try:
-                    other = compare.trend(self.national, indicator_id, code, catalogue)
+                    other = compare.trend(self.national, indicator_id, code, self.catalogue)
                     series[label] = other.set_index("period")["value"].reindex(series[self.area_name].index)
                 except ValueError:
                     pass
         period = self.latest_period(indicator_id)
         highlight = self.period_label(indicator_id, period) if period else None
         if headline is None:
-            change = compare.indicator_change(self.national, indicator_id, self.page.area_code, period, catalogue=catalogue)
-            measure = meta["title"][0].lower() + meta["title"][1:]
-            headline = (f"{self.area_name}: {measure} {change.direction} in {highlight}" if change.significant
-                        else f"{self.area_name}: {measure} in {highlight} was within the range of normal "
-                             "year-to-year variation" if change.significant is False
-                        else f"{self.area_name}: {measure}, {highlight} against earlier years")
+            change = compare.indicator_change(self.national, indicator_id, self.page.area_code, period, self.catalogue)
+            headline = trend_chart_title(self.area_name, meta["title"], highlight, change.significant, change.direction)
         line_chart(series, title=headline, subtitle=f"{meta['title']}, by year",
                    unit=meta["unit"], value_heading=meta["title"], period_heading="Year",
                    source=f"{meta['publication']} ({meta['source_file']}), via the national extract",

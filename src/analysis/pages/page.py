@@ -1,4 +1,5 @@
-"""What a section notebook uses to put numbers into its prose and record where they came from.
+"""What a section notebook uses to put numbers, and the words that state its findings, into its
+prose and record where they came from.
 
 Every number glued into a page goes through `Page.glue...`, which also appends it to
 the page's register of figures (a CSV in the notebook's output folder). The register
@@ -18,6 +19,9 @@ from analysis.inputs.edition import Figure, PartnershipData
 from analysis.pages.national_view import NationalView
 from analysis.periods import ReportYear
 from analysis.present.formatting import format_value
+from analysis.present.headlines import (
+    SHARE_RULE, article_for, compared_with_earlier_years, longer_trend, mid_sentence, noun_for, share_of, since_previous,
+)
 from analysis.present.tables import show_table, table_html
 from analysis.present.wording import percent_change
 from analysis.vocabulary import PERIOD_TYPE_LABELS
@@ -26,6 +30,35 @@ REGISTER_COLUMNS = [
     "page", "name", "indicator_id", "text", "raw_value", "unit", "period",
     "source_kind", "source",
 ]
+
+
+def how_obtained(figure: Figure | None, *, derived: str, published: str,
+                 missing: str = "not in the partnership's figures") -> str:
+    """The words for how a figure was obtained: `derived` when it was worked out from other
+    figures, `published` when it was stated, `missing` when there is no figure."""
+    if figure is None:
+        return missing
+    return derived if figure.is_derived else published
+
+
+def period_with_status(figure: Figure) -> str:
+    """A figure's period as a chart labels it, marking a derived value: '2023-24 (derived,
+    approximate)' for a derived value given as approximate, '2024-25' for a published one."""
+    if not figure.is_derived:
+        return figure.period
+    return f"{figure.period} (derived, approximate)" if figure.qualifier else f"{figure.period} (derived)"
+
+
+def yearly_values(national: NationalView, indicator_id: str) -> pd.Series:
+    """The area's published values of a national indicator for every year up to the edition's,
+    oldest first, by DfE time period; a year with no value (or a suppressed one) is NaN."""
+    table = national.national
+    rows = table[(table["indicator_id"] == indicator_id) & (table["area_code"] == national.page.area_code)]
+    values = rows.set_index("time_period")["value"].astype(float)
+    if values.empty:
+        return values
+    # Every year from the first published to the edition's, so a gap or a later year cannot pass unseen.
+    return values.reindex(range(int(values.index.min()), national.time_period + 1))
 
 
 def _note(text: str) -> HTML:
@@ -77,13 +110,16 @@ class Page:
         """The partnership's figure, or None when it was not supplied for this year."""
         return self.partnership.figure(indicator_id, period)
 
-    def glue_figure(self, name: str, indicator_id: str, period: str | None = None) -> Figure | None:
+    def glue_figure(self, name: str, indicator_id: str, period: str | None = None, *,
+                    label_name: str | None = None) -> Figure | None:
         """Glue one partnership figure as the book prints it (e.g. '8,583', 'about 44,000').
 
-        Also glues `<name>_label`, the indicator's title from the catalogue, so that prose
-        can name what was measured (e.g. 'aged 10-24') without typing any number.
+        Also glues the indicator's title from the catalogue as `label_name` (`<name>_label`
+        unless given), so that prose can name what was measured (e.g. 'aged 10-24') without
+        typing any number. A notebook whose prose uses the title passes `label_name`, so the
+        name can be found in its code.
         """
-        self.glue_label(f"{name}_label", indicator_id)
+        self.glue_label(label_name or f"{name}_label", indicator_id)
         figure = self.figure(indicator_id, period)
         if figure is None:
             self.glue_text(name, "not supplied", source_kind="not supplied",
@@ -98,36 +134,40 @@ class Page:
                        source=source, indicator_id=indicator_id)
         return figure
 
-    def glue_latest_two(self, prefix: str, indicator_id: str) -> tuple[Figure | None, Figure | None]:
-        """Glue the two latest periods of an indicator and the change between them.
-
-        Names: <prefix>_latest, <prefix>_previous, <prefix>_latest_period,
-        <prefix>_previous_period, <prefix>_change ("not supplied" when absent).
+    def glue_latest_two(self, indicator_id: str, *, latest: str, latest_label: str, previous: str,
+                        latest_period: str, previous_period: str, change: str) -> tuple[Figure | None, Figure | None]:
+        """Glue the two latest periods of an indicator and the change between them, each under
+        the name given: the figures (`latest`, `previous`), the indicator's title
+        (`latest_label`), their periods and the change ('down 42.2%'); "not supplied" when absent.
+        Returns (previous, latest).
         """
         series = self.partnership.series(indicator_id)
-        latest = self.glue_figure(f"{prefix}_latest", indicator_id, series[-1].period if series else None)
-        earlier = self.glue_figure(f"{prefix}_previous", indicator_id, series[-2].period if len(series) > 1 else None)
-        for name, figure in ((f"{prefix}_latest_period", latest), (f"{prefix}_previous_period", earlier)):
+        newest = self.glue_figure(latest, indicator_id, series[-1].period if series else None, label_name=latest_label)
+        earlier = self.glue_figure(previous, indicator_id, series[-2].period if len(series) > 1 else None)
+        for name, figure in ((latest_period, newest), (previous_period, earlier)):
             if figure:
                 self.glue_text(name, figure.period, source_kind="partnership", period=figure.period,
                                source=f"{figure.source_file} row {figure.source_row} (period)", indicator_id=indicator_id)
             else:
                 self.glue_text(name, "not supplied", source_kind="not supplied", source=f"no period for {indicator_id}")
-        if latest and earlier:
-            self.glue_text(f"{prefix}_change", percent_change(earlier.value, latest.value),
-                           raw_value=latest.value - earlier.value, unit="percentage_change", source_kind="derived",
-                           source=f"({latest.value:g} - {earlier.value:g}) / {earlier.value:g}", indicator_id=indicator_id)
+        if newest and earlier:
+            self.glue_text(change, percent_change(earlier.value, newest.value),
+                           raw_value=newest.value - earlier.value, unit="percentage_change", source_kind="derived",
+                           source=f"({newest.value:g} - {earlier.value:g}) / {earlier.value:g}", indicator_id=indicator_id)
         else:
-            self.glue_text(f"{prefix}_change", "not available", source_kind="not supplied",
+            self.glue_text(change, "not available", source_kind="not supplied",
                            source=f"needs two periods of {indicator_id}")
-        return earlier, latest
+        return earlier, newest
+
+    def glue_list_period(self, name: str, list_id: str) -> None:
+        """Glue the period a qualitative list covers (e.g. '2023-25'), or "not supplied"."""
+        self.glue_text(name, self.partnership.list_period(list_id) or "not supplied",
+                       source_kind="partnership", source=f"data/partnership/{self.year}/lists.csv, list {list_id}")
 
     def glue_label(self, name: str, indicator_id: str) -> str:
         """Glue an indicator's title, in lower case for use mid-sentence."""
         catalogue = self.partnership.catalogue
-        title = catalogue.at[indicator_id, "title"]
-        if len(title) > 1 and not title[1].isupper():
-            title = title[0].lower() + title[1:]
+        title = mid_sentence(catalogue.at[indicator_id, "title"])
         row = catalogue.index.get_loc(indicator_id) + 2
         return self.glue_text(name, title, source_kind="catalogue", indicator_id=indicator_id,
                               source=f"data/reference/indicators.csv row {row} (title)")
@@ -139,6 +179,104 @@ class Page:
         text = format_value(value, unit, decimals, qualifier)
         return self.glue_text(name, text, raw_value=value, unit=unit, period=period,
                               source_kind="derived", source=derivation, indicator_id=indicator_id)
+
+    # --- gluing worked-out values and the words that state a finding --------------
+    # Each computes its words from the figures (analysis.present.headlines) and registers
+    # the figures behind them, so no claim in the prose is typed by hand. They return
+    # nothing, so a notebook cell that ends with one shows no output.
+
+    def glue_ratio(self, name: str, numerator: Figure | None, denominator: Figure | None, *,
+                   numerator_words: str, denominator_words: str, decimals: int = 1) -> None:
+        """Glue one figure divided by another (e.g. missing episodes per young person), or
+        "not available" when either is not supplied."""
+        if numerator is None or denominator is None:
+            self.glue_text(name, "not available", source_kind="not supplied",
+                           source=f"needs both {numerator_words} and {denominator_words}")
+            return
+        self.glue_derived(name, numerator.value / denominator.value, "ratio",
+                          f"{numerator_words} ({numerator.text}) divided by {denominator_words} ({denominator.text})",
+                          decimals=decimals, period=self.year)
+
+    def _glue_words(self, name: str, words: str, figure: Figure | None, how: str) -> None:
+        if figure is None:
+            self.glue_text(name, words, source_kind="not supplied", source=f"no figure: {how}")
+            return
+        self.glue_text(name, words, raw_value=figure.value, unit=figure.unit, period=figure.period,
+                       source_kind="derived", source=f"{figure.text} ({figure.period}): {how}",
+                       indicator_id=figure.indicator_id)
+
+    def glue_share_words(self, name: str, figure: Figure | None, group: str = "", *,
+                         sentence_start: bool = True) -> None:
+        """Glue a percentage as words for a share of a group: 'Most episodes', or on its own
+        ('most', to go before 'of those who ...'); 'an unknown share' when not supplied."""
+        if figure is not None and figure.unit != "percentage":
+            raise ValueError(f"{figure.indicator_id} is a {figure.unit}, not a percentage: it has no share words")
+        words = share_of(figure.value if figure else None, group, sentence_start=sentence_start)
+        self._glue_words(name, words, figure, f"the share in words ({SHARE_RULE})")
+
+    def glue_article(self, name: str, figure: Figure | None) -> None:
+        """Glue 'a' or 'an' for a figure as it is read aloud ('an 8% increase'); nothing for a
+        figure that needs none ('no change') or is not supplied."""
+        words = article_for(figure.text) if figure else ""
+        self._glue_words(name, words, figure, "the article for the figure")
+
+    def glue_noun(self, name: str, figure: Figure | None, singular: str, plural: str | None = None) -> None:
+        """Glue the noun that goes with a count: the singular for exactly one, else the plural."""
+        words = noun_for(figure.value if figure else None, singular, plural)
+        self._glue_words(name, words, figure, "singular for one, plural otherwise")
+
+    def glue_how_obtained(self, name: str, figure: Figure | None, *, derived: str, published: str) -> None:
+        """Glue how a figure was obtained: `derived` or `published` (see `how_obtained`)."""
+        words = how_obtained(figure, derived=derived, published=published)
+        if figure is None:
+            self.glue_text(name, words, source_kind="not supplied", source="no figure to describe")
+            return
+        self.glue_text(name, words, source_kind="derived" if figure.is_derived else "partnership",
+                       source=figure.source, indicator_id=figure.indicator_id)
+
+    def figure_before(self, figure: Figure) -> Figure | None:
+        """The indicator's figure for the latest period before `figure`'s (from this edition or
+        the previous one), or None."""
+        earlier = [f for f in self.partnership.series(figure.indicator_id) if f.period < figure.period]
+        return earlier[-1] if earlier else None
+
+    def glue_since_previous(self, name: str, figure: Figure | None) -> None:
+        """Glue how a figure compares with the indicator's figure before it: 'up from 70% in
+        2023-24', 'the same as in 2023-24', 'with no earlier figure to compare it with'."""
+        earlier = self.figure_before(figure) if figure else None
+        if earlier is None:
+            words = since_previous(figure.value if figure else None, None)
+            self._glue_words(name, words, figure, "no earlier period of the indicator in the partnership figures")
+            return
+        words = since_previous(figure.value, earlier.value, earlier.text, earlier.period,
+                               max(figure.decimals, earlier.decimals))
+        self._glue_words(name, words, figure, f"compared with {earlier.text} ({earlier.period}), "
+                                              f"{earlier.source_file} row {earlier.source_row}")
+
+    def glue_longer_trend(self, name: str, indicator_id: str) -> None:
+        """Glue the direction of every period of a partnership indicator: 'which has fallen
+        every year since 2019', or how far back the figures go when there are too few."""
+        series = self.partnership.series(indicator_id)
+        words = longer_trend([f.period for f in series], [f.value for f in series])
+        values = ", ".join(f"{f.period}: {f.text}" for f in series) or "none"
+        self.glue_text(name, words, source_kind="derived" if series else "not supplied", indicator_id=indicator_id,
+                       source=f"every period of {indicator_id} in the partnership figures ({values})")
+
+    def glue_compared_with_earlier_years(self, name: str, national: NationalView, indicator_id: str,
+                                         subject: str) -> None:
+        """Glue how the area's count of a national indicator for the edition's year compares with
+        the years before: 'Fewer children became looked after than in previous years' (see
+        `analysis.present.headlines.compared_with_earlier_years`)."""
+        values = yearly_values(national, indicator_id)
+        words = compared_with_earlier_years(list(values), subject)
+        if values.empty or pd.isna(values.iloc[-1]):
+            self.glue_text(name, words, source_kind="national", indicator_id=indicator_id,
+                           source=f"no value of {indicator_id} for {self.area_code} in {national.time_period}")
+            return
+        earlier = ", ".join(f"{year}: {value:g}" for year, value in values.iloc[:-1].items() if pd.notna(value))
+        self.glue_text(name, words, raw_value=values.iloc[-1], unit=national.catalogue.at[indicator_id, "unit"],
+                       period=str(national.time_period), source_kind="national", indicator_id=indicator_id,
+                       source=f"{national.source(indicator_id, national.time_period)}; earlier years {earlier or 'none'}")
 
     def _write_register(self) -> None:
         if not self.register_path:

@@ -4,20 +4,24 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.inputs.catalogue import load_reconciliation_pairs
+from analysis.present.formatting import display_decimals
+from analysis.present.wording import national_gap
 from analysis.vocabulary import PERIOD_TYPE_LABELS
 
 
-def difference(local, national_value: float | None, local_unit: str, national_unit: str) -> str:
-    """The gap in plain words, only where both are the same kind of number."""
-    if local is None or national_value is None or pd.isna(national_value):
+def difference(local, national_row: pd.Series | None, local_unit: str, national_unit: str) -> str:
+    """The gap in plain words, only where both are the same kind of number.
+
+    ``local`` is the report's figure; ``national_row`` the national statistic's row (its
+    value and the decimals it was published with). The gap is shown with as many
+    decimals as the more precise of the two figures as the book shows them.
+    """
+    if local is None or national_row is None or pd.isna(national_row["value"]):
         return "Not comparable: one of the two figures is not available"
     if local_unit != national_unit:
         return "Not comparable: different units"
-    gap = national_value - local.value
-    if local_unit == "percentage":
-        points = f"{abs(gap):.1f}".rstrip("0").rstrip(".")
-        return "The same value" if gap == 0 else f"The national figure is {points} percentage points {'higher' if gap > 0 else 'lower'}"
-    return "The same value" if gap == 0 else f"The national figure is {abs(gap):,.0f} {'higher' if gap > 0 else 'lower'}"
+    national_decimals = display_decimals(national_unit, int(national_row["decimals"]))
+    return national_gap(national_row["value"] - local.value, local_unit, max(local.decimals, national_decimals))
 
 
 def reconciliation_table(page, national) -> pd.DataFrame:
@@ -37,7 +41,7 @@ def reconciliation_table(page, national) -> pd.DataFrame:
             "National statistic": meta["title"],
             "National figure": f"{national_text} ({national.period_label(pair.national_indicator, period)})" if period else national_text,
             "National definition": meta["definition"],
-            "Difference": difference(local, None if row is None else row["value"], local_meta["unit"], meta["unit"]),
+            "Difference": difference(local, row, local_meta["unit"], meta["unit"]),
             "Why they differ": pair.what_differs,
         })
     return pd.DataFrame(rows)

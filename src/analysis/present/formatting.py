@@ -81,6 +81,25 @@ def format_statistic(value: float | None, unit: str, symbol: str = "", source_de
     return format_value(float(value), unit, display_decimals(unit, source_decimals))
 
 
+def format_pair(first: float, second: float, unit: str, decimals: int | None = None) -> tuple[str, str]:
+    """Two figures of one measure for 'from ... to ...': a rate's unit is written once, after
+    the second ('46.1', '42.8 per 10,000 children'); other units on both ('18.6%', '18.3%')."""
+    first_unit = "ratio" if unit == "rate_per_10000" else unit
+    return format_value(first, first_unit, decimals), format_value(second, unit, decimals)
+
+
+def comparator_figures(benchmark) -> dict[str, str]:
+    """Each comparator's figure as the book shows it, by role: area, neighbours, region, england.
+
+    ``benchmark`` is a :class:`analysis.stats.compare.Benchmark` (or anything with its table,
+    unit and decimals). Every figure keeps the area's published decimals; the first region
+    listed is DfE's own for the area (e.g. Inner London).
+    """
+    first_of_each = benchmark.table.drop_duplicates("role")
+    return {row.role: format_statistic(row.value, benchmark.unit, row.symbol, benchmark.decimals)
+            for row in first_of_each.itertuples()}
+
+
 def ordinal(n: int) -> str:
     """1 -> '1st', 2 -> '2nd', 11 -> '11th', 23 -> '23rd'."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")

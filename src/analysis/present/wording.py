@@ -1,14 +1,44 @@
-"""How the book words a change between two values: one home for every phrasing.
+"""How the book words changes and comparisons: one home for every phrasing.
+
+Changes between two values:
 
 * :func:`percent_change`: 'up 5.0%', 'down 42.2%', 'unchanged';
 * :func:`points_change`: for percentages, 'up 1.5 percentage points';
 * :func:`describe_change`: between two editions, 'up 412 (4.8%)' or in points;
-* :func:`trend_headline`: 'Referrals rose on the previous period'.
+* :func:`trend_headline`: 'Referrals rose on the previous period';
+* :func:`year_on_year_verdict`: a tested change, only as strong as the test allows;
+* :func:`trend_chart_title`: a trend chart's headline from that test;
+* :func:`national_gap`: 'The national figure is 8 percentage points higher'.
+
+Comparisons with other areas:
+
+* :func:`quartile_label`: 'best quartile' ... 'worst quartile', or lowest to highest;
+* :func:`rank_wording`, :func:`not_ranked_wording`, :func:`rank_note`: a rank among
+  local authorities and who was not ranked;
+* :func:`benchmark_summary`: the rank and quartile in one sentence;
+* :func:`england_comparison`: 'England 22.6%; second quartile of local authorities'.
+
+The comparisons themselves are computed in :mod:`analysis.stats.compare`; the functions
+here take plain values, or its results by their attributes.
 """
 from __future__ import annotations
 
-from analysis.present.formatting import format_number
+from analysis.periods import period_label
+from analysis.present.formatting import format_number, format_pair, format_statistic, format_value, ordinal
 from analysis.rounding import round_half_up
+from analysis.vocabulary import DOWN, NOT_COMPARABLE, POLARITIES, SAME, SYMBOLS, UP
+
+# Quartile bands 1 to 4. Rank 1 is the best value unless neither direction is better,
+# when it is the lowest.
+QUARTILES = {
+    "up_good": ("best quartile", "second quartile", "third quartile", "worst quartile"),
+    "up_bad": ("best quartile", "second quartile", "third quartile", "worst quartile"),
+    "neutral": ("lowest quartile", "second lowest quartile", "second highest quartile", "highest quartile"),
+}
+RANK_ORDER = {"up_good": "1 = highest, higher is better", "up_bad": "1 = lowest, lower is better",
+              "neutral": "1 = lowest"}
+# A change smaller than this share of the earlier figure "rose slightly" or "fell slightly".
+SLIGHT_CHANGE = 0.05
 
 
 def direction(difference: float, up: str = "up", down: str = "down", same: str = "unchanged") -> str:
@@ -16,6 +46,13 @@ def direction(difference: float, up: str = "up", down: str = "down", same: str =
     return up if difference > 0 else down if difference < 0 else same
 
 
+def _sentence(text: str) -> str:
+    return text[0].upper() + text[1:]
+
+
+# --------------------------------------------------------------------------------------
+# Changes between two values
+# --------------------------------------------------------------------------------------
 def percent_change(old: float, new: float, decimals: int = 1) -> str:
     """Plain-English percentage change: 'up 5.0%' / 'down 42.2%' / 'unchanged'."""
     if old == 0:
@@ -26,13 +63,16 @@ def percent_change(old: float, new: float, decimals: int = 1) -> str:
     return f"{direction(change)} {format_number(abs(change), decimals)}%"
 
 
+def _points(size: str) -> str:
+    return f"{size} percentage point{'' if size == '1' else 's'}"
+
+
 def points_change(old: float, new: float, decimals: int = 1) -> str:
     """A change in a percentage, in percentage points: 'up 1.5 percentage points'."""
     difference = new - old
     if round_half_up(abs(difference), decimals) == 0:
         return "unchanged"
-    size = format_number(abs(difference), decimals)
-    return f"{direction(difference)} {size} percentage point{'' if size == '1' else 's'}"
+    return f"{direction(difference)} {_points(format_number(abs(difference), decimals))}"
 
 
 def describe_change(old_value: float, new_value: float, unit: str, decimals: int) -> str:
@@ -57,3 +97,146 @@ def trend_headline(subject: str, earlier: float, latest: float, rose: str = "ros
     """'Referrals rose on the previous period' or 'fell', or 'were unchanged'."""
     verb = direction(latest - earlier, rose, fell, "were unchanged")
     return f"{subject} {verb} on the previous period"
+
+
+def national_gap(gap: float, unit: str, decimals: int) -> str:
+    """A national figure against the report's (gap = national - report's), at ``decimals``:
+    'The national figure is 8 percentage points higher', '... is 4 lower', 'The same value'."""
+    if round_half_up(gap, decimals) == 0:
+        return "The same value"
+    size = format_number(abs(gap), decimals)
+    amount = _points(size) if unit == "percentage" else size
+    return f"The national figure is {amount} {direction(gap, 'higher', 'lower')}"
+
+
+# --------------------------------------------------------------------------------------
+# A tested change between two years (a YearOnYear from analysis.stats.compare)
+# --------------------------------------------------------------------------------------
+def symbol_meaning(symbol: str) -> str:
+    """What a DfE symbol means: 'c' -> 'suppressed to protect confidentiality (small number)'."""
+    return SYMBOLS.get(symbol) or "not available"
+
+
+def _not_comparable_verdict(change, subject: str) -> str:
+    if change.missing_year is None:
+        if subject:
+            return (f"{subject} cannot be compared between the two years because a figure or its "
+                    "denominator is not available")
+        return "The two years cannot be compared because a figure or its denominator is not available"
+    period = period_label(change.missing_year, change.period_type)
+    if change.missing_symbol:
+        return (f"The {period} figure is {symbol_meaning(change.missing_symbol)} ({change.missing_symbol}), "
+                "so the two years cannot be compared")
+    return f"No figure for {period}, so the two years cannot be compared"
+
+
+def year_on_year_verdict(change, subject: str = "") -> str:
+    """A change between two years in words only as strong as the statistics allow.
+
+    ``change`` is a :class:`analysis.stats.compare.YearOnYear` (or anything with its
+    attributes). Only a significant change is said to have "increased" or "decreased",
+    with "an improvement" or "a deterioration" when the indicator has a better direction;
+    otherwise the figure "rose" or "fell" within the range expected from year-to-year
+    variation. ``subject`` names what changed ("Referrals").
+    """
+    if change.direction == NOT_COMPARABLE:
+        return _sentence(_not_comparable_verdict(change, subject))
+    first, second = format_pair(change.shown_previous, change.shown_current, change.unit, change.decimals)
+    level = format_value(change.test.confidence * 100, "percentage", 0)
+    lead = f"{subject} " if subject else ""
+    if change.direction == SAME:
+        return _sentence(f"{lead}stayed the same ({second})")
+    if change.significant:
+        verb = "increased" if change.direction == UP else "decreased"
+        verdict = f"{lead}{verb} from {first} to {second} (statistically significant at {level})"
+        if change.assessment:
+            verdict += "; an improvement" if change.assessment == "better" else "; a deterioration"
+        return _sentence(verdict)
+    verb = ("rose" if change.direction == UP else "fell") + (
+        " slightly" if abs(change.relative_change) < SLIGHT_CHANGE else "")
+    return _sentence(f"{lead}{verb} from {first} to {second}; the change is within the range expected from "
+                     f"year-to-year variation (not statistically significant at {level})")
+
+
+def trend_chart_title(area_name: str, measure: str, period: str, significant: bool | None,
+                      change_direction: str) -> str:
+    """A trend chart's headline: what the test says about the latest year.
+
+    'Camden: referrals increased in 2024-25' only when the change is significant;
+    '... was within the range of normal year-to-year variation' when it is not; and
+    '..., 2024-25 against earlier years' when there is no test.
+    """
+    measure = measure[0].lower() + measure[1:]
+    if significant:
+        moved = {UP: "increased", DOWN: "decreased"}.get(change_direction, "was the same as the year before")
+        return f"{area_name}: {measure} {moved} in {period}"
+    if significant is False:
+        return f"{area_name}: {measure} in {period} was within the range of normal year-to-year variation"
+    return f"{area_name}: {measure}, {period} against earlier years"
+
+
+# --------------------------------------------------------------------------------------
+# Ranks and quartiles (a Benchmark from analysis.stats.compare)
+# --------------------------------------------------------------------------------------
+def quartile_label(band: int | None, polarity: str) -> str:
+    """The quartile band in words: 1 -> 'best quartile' ... 4 -> 'worst quartile'; for a
+    neutral indicator 'lowest quartile' ... 'highest quartile'; 'not ranked' without a band."""
+    if polarity not in POLARITIES:
+        raise ValueError(f"polarity must be one of {', '.join(POLARITIES)}; got {polarity!r}")
+    if band is None:
+        return "not ranked"
+    if band not in (1, 2, 3, 4):
+        raise ValueError(f"a quartile band is 1, 2, 3 or 4; got {band!r}")
+    return QUARTILES[polarity][band - 1]
+
+
+def rank_wording(rank: int, ranked: int, polarity: str) -> str:
+    """'104th of 153 local authorities with a published value (1 = lowest)'."""
+    return f"{ordinal(rank)} of {ranked} local authorities with a published value ({RANK_ORDER[polarity]})"
+
+
+def not_ranked_wording(count: int) -> str:
+    """'2 authorities with a suppressed or unavailable value are not ranked'."""
+    if count == 1:
+        return "1 authority with a suppressed or unavailable value is not ranked"
+    return f"{count} authorities with a suppressed or unavailable value are not ranked"
+
+
+def rank_note(benchmark) -> str:
+    """The area's rank, or why it has none, and how many authorities were not ranked.
+
+    ``benchmark`` is a :class:`analysis.stats.compare.Benchmark` (or anything with its
+    area_name, rank, ranked, polarity, symbol and not_ranked).
+    """
+    if benchmark.rank is None:
+        note = f"{benchmark.area_name} is not ranked because its value is {symbol_meaning(benchmark.symbol)}"
+    else:
+        note = rank_wording(benchmark.rank, benchmark.ranked, benchmark.polarity)
+    if benchmark.not_ranked:
+        note += f"; {not_ranked_wording(len(benchmark.not_ranked))}"
+    return note
+
+
+def benchmark_summary(benchmark) -> str:
+    """'In 2024-25, Camden's figure was 18.3%: 70th of 153 local authorities with a published
+    value (1 = lowest, lower is better), in the second quartile.'
+
+    ``benchmark`` as for :func:`rank_note`, with its time_period, period_type, value,
+    unit, decimals and quartile.
+    """
+    period = period_label(benchmark.time_period, benchmark.period_type)
+    if benchmark.rank is None:
+        return f"In {period}, {rank_note(benchmark)}."
+    figure = format_statistic(benchmark.value, benchmark.unit, benchmark.symbol, benchmark.decimals)
+    return (f"In {period}, {benchmark.area_name}'s figure was {figure}: "
+            f"{rank_wording(benchmark.rank, benchmark.ranked, benchmark.polarity)}, "
+            f"in the {quartile_label(benchmark.quartile, benchmark.polarity)}.")
+
+
+def england_comparison(england_figure: str, band: int | None, polarity: str) -> str:
+    """'England 22.6%; second quartile of local authorities' (the quartile only when ranked;
+    'England not available' without an England figure)."""
+    text = f"England {england_figure}" if england_figure else "England not available"
+    if band is not None:
+        text += f"; {quartile_label(band, polarity)} of local authorities"
+    return text

@@ -1,9 +1,11 @@
-"""Comparisons for the book: trends, benchmarks against neighbours, region and England, and
-year-on-year verdicts that are only as strong as the statistics allow.
+"""Comparisons for the book, as numbers: trends, benchmarks against neighbours, region and
+England, and year-on-year changes with the test behind them.
 
 All functions take the frame returned by :func:`analysis.national.load.load_national`
-(or any frame with the same columns) and return pandas DataFrames or dataclasses with
-plain-English labels ready to display.
+(or any frame with the same columns) and the national indicator catalogue, which says
+each indicator's unit, period type and polarity. They return values, DfE symbols, ranks,
+quartile bands, test results and directions; :mod:`analysis.present.wording` and
+:mod:`analysis.present.formatting` turn them into words and figures.
 """
 from __future__ import annotations
 
@@ -12,29 +14,21 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analysis.national.indicators import INDICATORS_BY_ID
 from analysis.national.load import UnknownAreaError, UnknownIndicatorError
 from analysis.periods import period_label
-from analysis.present.formatting import format_statistic, ordinal
+from analysis.present.formatting import display_decimals
 from analysis.rounding import round_half_up
 from analysis.stats import significance as stats
-from analysis.vocabulary import POLARITIES, SYMBOLS
-QUARTILE_LABELS = {
-    "up_good": ("best quartile", "second quartile", "third quartile", "worst quartile"),
-    "up_bad": ("best quartile", "second quartile", "third quartile", "worst quartile"),
-    "neutral": ("lowest quartile", "second lowest quartile", "second highest quartile", "highest quartile"),
-}
+from analysis.vocabulary import DOWN, NOT_COMPARABLE, POLARITIES, SAME, UP
+
 LONDON_SUBREGIONS = {"E13000001": "E12000007", "E13000002": "E12000007"}
 
+# Which way a figure moved between two years.
+
 
 # --------------------------------------------------------------------------------------
-# Labels and formatting
+# Looking up
 # --------------------------------------------------------------------------------------
-def symbol_note(symbol: str) -> str:
-    """Plain-English meaning of a DfE symbol ('' when there is none)."""
-    return SYMBOLS.get(symbol, "") if symbol else ""
-
-
 def _indicator_rows(national: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
     rows = national[national["indicator_id"] == indicator_id]
     if rows.empty:
@@ -45,25 +39,32 @@ def _indicator_rows(national: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
     return rows
 
 
-def _unit_and_period(indicator_id: str, catalogue: pd.DataFrame | None) -> tuple[str, str]:
-    if catalogue is not None:
-        found = catalogue[catalogue["indicator_id"] == indicator_id]
-        if not found.empty:
-            return found["unit"].iloc[0], found["period_type"].iloc[0]
-    spec = INDICATORS_BY_ID.get(indicator_id)
-    return (spec.unit, spec.period_type) if spec else ("count", "reporting_year")
+def catalogue_entry(catalogue: pd.DataFrame, indicator_id: str) -> pd.Series:
+    """The indicator's row of the catalogue (its unit, period_type and polarity)."""
+    found = catalogue[catalogue["indicator_id"] == indicator_id]
+    if found.empty:
+        raise UnknownIndicatorError(f"indicator {indicator_id!r} is not in the catalogue given")
+    return found.iloc[0]
+
+
+def _check_polarity(polarity: str) -> None:
+    if polarity not in POLARITIES:
+        raise ValueError(f"polarity must be one of {', '.join(POLARITIES)}; got {polarity!r}")
+
+
+def _source_decimals(row: pd.Series) -> int | None:
+    """How many decimals the source published the value with (None when not recorded)."""
+    return int(row["decimals"]) if "decimals" in row and not pd.isna(row["decimals"]) else None
 
 
 # --------------------------------------------------------------------------------------
 # Trend
 # --------------------------------------------------------------------------------------
-def trend(national: pd.DataFrame, indicator_id: str, area_code: str,
-          catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
+def trend(national: pd.DataFrame, indicator_id: str, area_code: str, catalogue: pd.DataFrame) -> pd.DataFrame:
     """Every year available for one indicator and area, oldest first.
 
-    Columns: indicator_id, time_period, period (e.g. "2024-25"), area_code, area_name,
-    value, symbol, numerator, denominator, display (formatted value or symbol), note
-    (what the symbol means).
+    Columns: indicator_id, time_period, period (its label, e.g. "2024-25"), area_code,
+    area_name, value, symbol, numerator, denominator, decimals (as published).
     """
     rows = _indicator_rows(national, indicator_id)
     area_rows = rows[rows["area_code"] == area_code]
@@ -71,17 +72,11 @@ def trend(national: pd.DataFrame, indicator_id: str, area_code: str,
         if not (national["area_code"] == area_code).any():
             raise UnknownAreaError(f"unknown area code {area_code!r}: not in the national extract")
         raise UnknownAreaError(f"{indicator_id} has no values for area {area_code!r}")
-    unit, period_type = _unit_and_period(indicator_id, catalogue)
+    period_type = catalogue_entry(catalogue, indicator_id)["period_type"]
     out = area_rows.sort_values("time_period").copy()
-    decimals = out["decimals"] if "decimals" in out else pd.Series(None, index=out.index)
     out["period"] = [period_label(t, period_type) for t in out["time_period"]]
-    out["display"] = [
-        format_statistic(v, unit, s, None if pd.isna(d) else int(d))
-        for v, s, d in zip(out["value"], out["symbol"], decimals)
-    ]
-    out["note"] = [symbol_note(s) for s in out["symbol"]]
     columns = ["indicator_id", "time_period", "period", "area_code", "area_name", "value", "symbol",
-               "numerator", "denominator", "display", "note"]
+               "numerator", "denominator", "decimals"]
     return out.loc[:, [c for c in columns if c in out.columns]].reset_index(drop=True)
 
 
@@ -96,164 +91,128 @@ class Benchmark:
     area_code: str
     area_name: str
     time_period: int
+    unit: str
+    period_type: str
     polarity: str
-    table: pd.DataFrame  # comparator, role, area_code, value, symbol, display, note
-    neighbours: pd.DataFrame  # each neighbour's value
+    value: float  # the area's value (NaN when not published)
+    symbol: str  # the area's DfE symbol ('' when published)
+    decimals: int | None  # decimals the area's value was published with
+    table: pd.DataFrame  # role (area, neighbours, region, england), area_code, area_name, value, symbol
+    neighbours: pd.DataFrame  # each neighbour: rank, area_code, area_name, closeness, value, symbol
     neighbour_model: str
+    neighbour_average: float  # simple mean of the neighbours that have a value (NaN when none has)
     neighbours_with_value: int
-    rank: int | None
-    ranked: int
-    quartile: str | None
+    rank: int | None  # among local authorities with a value; None when the area has none
+    ranked: int  # how many local authorities were ranked
+    quartile: int | None  # band 1 to 4 (1 = best, or lowest for a neutral indicator)
     not_ranked: list[str] = field(default_factory=list)  # LAs whose value is suppressed or not available
-    rank_note: str = ""
-    summary: str = ""
 
 
-def _ranking(values: pd.Series, polarity: str) -> pd.Series:
+def rank_values(values: pd.Series, polarity: str) -> pd.Series:
+    """Rank 1 = best (highest for up_good, lowest for up_bad) or lowest (neutral); ties share
+    the better rank."""
+    _check_polarity(polarity)
     ascending = polarity != "up_good"
     return values.rank(method="min", ascending=ascending).astype(int)
 
 
-def quartile_band(rank: int, ranked: int, polarity: str) -> str:
-    """Quartile of a rank among ``ranked`` authorities: band = ceil(4 x rank / ranked).
+def quartile_band(rank: int, ranked: int) -> int:
+    """Quartile band of a rank among ``ranked`` authorities: ceil(4 x rank / ranked), 1 to 4.
 
-    For up_good and up_bad, rank 1 is the best value, so band 1 is the "best quartile";
-    for neutral, rank 1 is the lowest value, so band 1 is the "lowest quartile".
+    Band 1 holds rank 1, so it is the best quartile (up_good, up_bad) or the lowest
+    (neutral), following :func:`rank_values`.
     """
-    if polarity not in POLARITIES:
-        raise ValueError(f"polarity must be one of {', '.join(POLARITIES)}; got {polarity!r}")
-    band = min(4, max(1, math.ceil(4 * rank / ranked)))
-    return QUARTILE_LABELS[polarity][band - 1]
+    if not 1 <= rank <= ranked:
+        raise ValueError(f"rank must be between 1 and the number ranked ({ranked}); got {rank!r}")
+    return math.ceil(4 * rank / ranked)
+
+
+def _neighbour_values(neighbours: pd.DataFrame, by_code: pd.DataFrame, area_code: str) -> pd.DataFrame:
+    """Each statistical neighbour's value; a neighbour with no row in the extract is 'x'."""
+    if len(neighbours) and set(neighbours["area_code"]) != {area_code}:
+        raise ValueError(
+            f"the neighbours given are for {', '.join(sorted(set(neighbours['area_code'])))}, not {area_code}; "
+            f"use load_neighbours({area_code!r})"
+        )
+    rows = []
+    for n in neighbours.sort_values("rank").itertuples():
+        found = by_code.loc[n.neighbour_code] if n.neighbour_code in by_code.index else None
+        rows.append({"rank": n.rank, "area_code": n.neighbour_code, "area_name": n.neighbour_name,
+                     "closeness": n.closeness,
+                     "value": float(found["value"]) if found is not None else float("nan"),
+                     "symbol": str(found["symbol"]) if found is not None else "x"})
+    return pd.DataFrame(rows, columns=["rank", "area_code", "area_name", "closeness", "value", "symbol"])
+
+
+def _region_codes(area: pd.Series) -> list[str]:
+    """The region DfE publishes for the area (e.g. Inner London) and, when different, its English region."""
+    region_code = area.get("region_code", "")
+    regions = [region_code] if region_code else []
+    english = area.get("english_region_code", "") or LONDON_SUBREGIONS.get(region_code, region_code)
+    if english and english != region_code:
+        regions.append(english)
+    return regions
 
 
 def benchmark(national: pd.DataFrame, neighbours: pd.DataFrame, indicator_id: str, area_code: str,
-              time_period: int, polarity: str, catalogue: pd.DataFrame | None = None) -> Benchmark:
+              time_period: int, catalogue: pd.DataFrame) -> Benchmark:
     """Compare an area with its statistical neighbours' average, its region(s) and England.
 
     * Statistical neighbours: the simple (unweighted) mean of the neighbours' values,
-      as DfE's LAIT tool does; neighbours whose value is suppressed are left out and the
-      table says how many of the ten were used. ``neighbours`` is the frame from
+      as DfE's LAIT tool does; neighbours whose value is suppressed are left out and
+      ``neighbours_with_value`` says how many were used. ``neighbours`` is the frame from
       :func:`analysis.national.load.load_neighbours` (it says which DfE model).
     * Region: the area's region as DfE publishes it (Inner or Outer London for London
       boroughs) and, when different, its English region (London).
-    * Rank among all local authorities with a value that year (1 = best for up_good /
-      up_bad, 1 = lowest for neutral; ties share the better rank) and the quartile band
-      that respects the polarity. Authorities whose value is suppressed are not ranked,
-      and the result says so.
+    * Rank among all local authorities with a value that year (see :func:`rank_values`)
+      and its quartile band. Authorities whose value is suppressed are not ranked and
+      are listed in ``not_ranked``.
     """
-    if polarity not in POLARITIES:
-        raise ValueError(f"polarity must be one of {', '.join(POLARITIES)}; got {polarity!r}")
+    meta = catalogue_entry(catalogue, indicator_id)
+    polarity = meta["polarity"]
+    _check_polarity(polarity)
     rows = _indicator_rows(national, indicator_id)
     rows = rows[rows["time_period"] == int(time_period)]
-    unit, period_type = _unit_and_period(indicator_id, catalogue)
     area = rows[rows["area_code"] == area_code]
     if area.empty:
         if not (national["area_code"] == area_code).any():
             raise UnknownAreaError(f"unknown area code {area_code!r}: not in the national extract")
         raise UnknownAreaError(f"{indicator_id} has no value for {area_code!r} in {time_period}")
     area = area.iloc[0]
-    decimals = int(area["decimals"]) if "decimals" in area and not pd.isna(area["decimals"]) else None
     by_code = rows.set_index("area_code")
 
-    def entry(comparator: str, role: str, code: str, value: float, symbol: str, note: str = "") -> dict:
-        return {
-            "comparator": comparator, "role": role, "area_code": code, "value": value, "symbol": symbol,
-            "display": format_statistic(value, unit, symbol, decimals), "note": note or symbol_note(symbol),
-        }
+    def entry(role: str, code: str, name: str, value: float, symbol: str) -> dict:
+        return {"role": role, "area_code": code, "area_name": name, "value": value, "symbol": symbol}
 
-    table = [entry(area["area_name"], "area", area_code, area["value"], area["symbol"])]
+    table = [entry("area", area_code, area["area_name"], area["value"], area["symbol"])]
 
-    # statistical neighbours
-    if len(neighbours) and set(neighbours["area_code"]) != {area_code}:
-        raise ValueError(
-            f"the neighbours given are for {', '.join(sorted(set(neighbours['area_code'])))}, not {area_code}; "
-            f"use load_neighbours({area_code!r})"
-        )
-    model = str(neighbours["model"].iloc[0]) if len(neighbours) else ""
-    neighbour_rows = []
-    for n in neighbours.sort_values("rank").itertuples():
-        found = by_code.loc[n.neighbour_code] if n.neighbour_code in by_code.index else None
-        value = float(found["value"]) if found is not None else float("nan")
-        symbol = str(found["symbol"]) if found is not None else "x"
-        neighbour_rows.append(
-            {"rank": n.rank, "area_code": n.neighbour_code, "area_name": n.neighbour_name,
-             "closeness": n.closeness, "value": value, "symbol": symbol,
-             "display": format_statistic(value, unit, symbol, decimals)}
-        )
-    neighbour_frame = pd.DataFrame(neighbour_rows, columns=["rank", "area_code", "area_name", "closeness", "value",
-                                                            "symbol", "display"])
+    neighbour_frame = _neighbour_values(neighbours, by_code, area_code)
     used = neighbour_frame["value"].dropna()
     average = float(used.mean()) if len(used) else float("nan")
-    if unit == "count":
-        average_note = "average of the neighbours' counts"
-    else:
-        average_note = "simple average of the neighbours' values"
-    names = ", ".join(neighbour_frame["area_name"])
-    table.append(
-        entry(
-            f"Statistical neighbours average (DfE {model} model)",
-            "neighbours",
-            "",
-            average,
-            "" if len(used) else "x",
-            f"{average_note}; {len(used)} of {len(neighbour_frame)} neighbours have a value ({names})",
-        )
-    )
+    table.append(entry("neighbours", "", "", average, "" if len(used) else "x"))
 
-    # regions and England
-    region_code = area.get("region_code", "")
-    regions = [region_code] if region_code else []
-    english = area.get("english_region_code", "") or LONDON_SUBREGIONS.get(region_code, region_code)
-    if english and english != region_code:
-        regions.append(english)
-    for code in regions:
+    for code in _region_codes(area):
         if code in by_code.index:
             r = by_code.loc[code]
-            table.append(entry(r["area_name"], "region", code, r["value"], r["symbol"]))
+            table.append(entry("region", code, r["area_name"], r["value"], r["symbol"]))
     england = rows[rows["geographic_level"] == "National"]
     if len(england):
         e = england.iloc[0]
-        table.append(entry(e["area_name"], "england", e["area_code"], e["value"], e["symbol"]))
+        table.append(entry("england", e["area_code"], e["area_name"], e["value"], e["symbol"]))
 
-    # rank among local authorities
     las = rows[rows["geographic_level"] == "Local authority"]
     with_value = las[las["value"].notna()]
-    not_ranked = sorted(las.loc[las["value"].isna(), "area_name"])
-    ranks = _ranking(with_value.set_index("area_code")["value"], polarity)
-    ranked = len(ranks)
-    direction = {"up_good": "1 = highest, higher is better", "up_bad": "1 = lowest, lower is better",
-                 "neutral": "1 = lowest"}[polarity]
-    if area_code in ranks.index:
-        rank = int(ranks[area_code])
-        quartile = quartile_band(rank, ranked, polarity)
-        rank_note = f"{ordinal(rank)} of {ranked} local authorities with a published value ({direction})"
-    else:
-        rank, quartile = None, None
-        rank_note = (
-            f"{area['area_name']} is not ranked because its value is "
-            f"{symbol_note(area['symbol']) or 'not available'}"
-        )
-    if not_ranked:
-        rank_note += (
-            f"; {len(not_ranked)} authorit{'y' if len(not_ranked) == 1 else 'ies'} with a suppressed or "
-            "unavailable value are not ranked"
-        )
-
-    period = period_label(time_period, period_type)
-    area_display = table[0]["display"]
-    if rank is not None:
-        summary = (
-            f"In {period}, {area['area_name']}'s figure was {area_display}: {rank_note.split(';')[0]}, "
-            f"in the {quartile}."
-        )
-    else:
-        summary = f"In {period}, {rank_note}."
+    ranks = rank_values(with_value.set_index("area_code")["value"], polarity)
+    rank = int(ranks[area_code]) if area_code in ranks.index else None
     return Benchmark(
         indicator_id=indicator_id, area_code=area_code, area_name=str(area["area_name"]),
-        time_period=int(time_period), polarity=polarity, table=pd.DataFrame(table),
-        neighbours=neighbour_frame, neighbour_model=model, neighbours_with_value=len(used),
-        rank=rank, ranked=ranked, quartile=quartile, not_ranked=not_ranked, rank_note=rank_note,
-        summary=summary,
+        time_period=int(time_period), unit=meta["unit"], period_type=meta["period_type"], polarity=polarity,
+        value=float(area["value"]), symbol=str(area["symbol"]), decimals=_source_decimals(area),
+        table=pd.DataFrame(table), neighbours=neighbour_frame,
+        neighbour_model=str(neighbours["model"].iloc[0]) if len(neighbours) else "",
+        neighbour_average=average, neighbours_with_value=len(used),
+        rank=rank, ranked=len(ranks), quartile=None if rank is None else quartile_band(rank, len(ranks)),
+        not_ranked=sorted(las.loc[las["value"].isna(), "area_name"]),
     )
 
 
@@ -262,33 +221,53 @@ def benchmark(national: pd.DataFrame, neighbours: pd.DataFrame, indicator_id: st
 # --------------------------------------------------------------------------------------
 @dataclass
 class YearOnYear:
-    """A change between two years, with the test behind the words."""
+    """A change between two years: the figures, the test behind them, and which way they moved."""
 
-    kind: str
-    previous: float  # in display units (count, %, rate per 10,000 or ratio)
+    kind: str  # how the change was tested: "count", "rate" or "proportion"
+    unit: str  # how the two figures are shown: count, percentage, rate_per_10000 or ratio
+    decimals: int  # decimal places the two figures are shown with
+    previous: float  # the tested figures in display units (count, %, rate per 10,000 or ratio)
     current: float
-    change: float
-    relative_change: float
+    shown_previous: float  # the figures as shown: the published values when given, else previous and current
+    shown_current: float
+    change: float  # current - previous
+    relative_change: float  # change / previous
     test: stats.ChangeTest | None
-    significant: bool | None
-    direction: str  # "increased", "decreased", "no change", or "not comparable"
-    verdict: str
-    assessment: str = ""  # "better", "worse", "" (only when significant and polarity is not neutral)
+    direction: str  # UP, DOWN, SAME (the figures as shown are equal) or NOT_COMPARABLE
+    assessment: str = ""  # "better" or "worse": only when significant and the polarity is not neutral
+    period_type: str = "reporting_year"
+    missing_year: int | None = None  # not comparable: the year with no figure, or with a symbol
+    missing_symbol: str = ""  # that year's DfE symbol ('' when it has no figure at all)
+
+    @property
+    def significant(self) -> bool | None:
+        """Whether the test found a significant change (None when there was no test)."""
+        return None if self.test is None else self.test.significant
 
 
-def _fmt(value: float, kind: str, per: float) -> str:
+def _display_unit(kind: str, per: float) -> str:
     if kind == "count":
-        return f"{value:,.0f}"
+        return "count"
     if kind == "proportion":
-        return f"{round_half_up(value, 1):.1f}%"
-    return f"{round_half_up(value, 1):,.1f}"
+        return "percentage"
+    return "rate_per_10000" if per == 10000 else "ratio"
+
+
+def _not_comparable(kind: str, unit: str, period_type: str = "reporting_year", missing_year: int | None = None,
+                    missing_symbol: str = "") -> YearOnYear:
+    nan = float("nan")
+    return YearOnYear(kind=kind, unit=unit, decimals=display_decimals(unit), previous=nan, current=nan,
+                      shown_previous=nan, shown_current=nan, change=nan, relative_change=nan, test=None,
+                      direction=NOT_COMPARABLE, period_type=period_type, missing_year=missing_year,
+                      missing_symbol=missing_symbol)
 
 
 def year_on_year(previous: float, current: float, kind: str, *, previous_denominator: float | None = None,
                  current_denominator: float | None = None, confidence: float = 0.95,
-                 polarity: str = "neutral", per: float | None = None, what: str = "",
-                 displays: tuple[str, str] | None = None) -> YearOnYear:
-    """Describe a change between two years in words only as strong as the statistics allow.
+                 polarity: str = "neutral", per: float | None = None,
+                 published: tuple[float, float] | None = None, published_decimals: int | None = None,
+                 period_type: str = "reporting_year") -> YearOnYear:
+    """Test a change between two years and say which way it went.
 
     kind:
       * ``"count"``: ``previous`` and ``current`` are counts (Poisson), tested with the
@@ -299,110 +278,74 @@ def year_on_year(previous: float, current: float, kind: str, *, previous_denomin
       * ``"proportion"``: numbers of children with the characteristic out of the
         denominators, tested with :func:`analysis.stats.significance.compare_proportions`.
 
-    The verdict says "increased (statistically significant at 95%)" only when the test
-    says so; otherwise it says the change is within the range expected from
-    year-to-year variation. ``displays`` replaces the two figures in the wording (for
-    example the published whole-number percentages "17%" and "21%"), ``what`` names the
-    subject ("Referrals").
+    ``published`` gives the two figures as published (for example DfE's whole-number
+    percentages 17 and 21) and ``published_decimals`` their decimals; they are what
+    the book shows. The direction is SAME when the two figures as shown are equal;
+    ``assessment`` says better or worse only when the change is significant.
     """
-    if polarity not in POLARITIES:
-        raise ValueError(f"polarity must be one of {', '.join(POLARITIES)}; got {polarity!r}")
-    level = f"{confidence:.0%}"
-    subject = f"{what} " if what else ""
-    values = [previous, current, previous_denominator, current_denominator]
-    needs_denominators = kind in ("rate", "proportion")
-    missing = any(v is None or (isinstance(v, float) and math.isnan(v)) for v in values[:2]) or (
-        needs_denominators and any(v is None or (isinstance(v, float) and math.isnan(v)) for v in values[2:])
-    )
+    _check_polarity(polarity)
     if kind not in ("count", "rate", "proportion"):
         raise ValueError(f"kind must be 'count', 'rate' or 'proportion'; got {kind!r}")
-    if missing:
-        return YearOnYear(kind, float("nan"), float("nan"), float("nan"), float("nan"), None, None, "not comparable",
-                          f"{subject}cannot be compared between the two years because a figure or its "
-                          "denominator is not available")
+    scale = 10000 if per is None else per
+    unit = _display_unit(kind, scale)
+    figures = [previous, current] + ([previous_denominator, current_denominator] if kind != "count" else [])
+    if any(pd.isna(v) for v in figures):
+        return _not_comparable(kind, unit, period_type)
     if kind == "count":
         test = stats.compare_counts(previous, current, confidence=confidence)
-        shown_prev, shown_curr = float(previous), float(current)
+        tested_previous, tested_current = float(previous), float(current)
     elif kind == "rate":
-        scale = 10000 if per is None else per
         test = stats.compare_counts(previous, current, previous_denominator, current_denominator, confidence)
-        shown_prev = previous / previous_denominator * scale
-        shown_curr = current / current_denominator * scale
+        tested_previous = previous / previous_denominator * scale
+        tested_current = current / current_denominator * scale
     else:
         test = stats.compare_proportions(previous, previous_denominator, current, current_denominator, confidence)
-        shown_prev = previous / previous_denominator * 100
-        shown_curr = current / current_denominator * 100
-    scale_per = per or 10000
-    a, b = displays if displays else (_fmt(shown_prev, kind, scale_per), _fmt(shown_curr, kind, scale_per))
-    change = shown_curr - shown_prev
-    relative = change / shown_prev if shown_prev else float("inf") if change else 0.0
-    same = a == b or change == 0
-    if kind == "rate" and scale_per == 10000 and "per 10,000" not in b:
-        b += " per 10,000 children"
-    if same:
-        direction = "no change"
-        verdict = f"{subject}stayed the same ({b})".strip()
-        return YearOnYear(kind, shown_prev, shown_curr, change, relative, test, test.significant, direction,
-                          verdict[0].upper() + verdict[1:])
-    up = change > 0
-    direction = "increased" if up else "decreased"
-    assessment = ""
-    if test.significant:
-        verdict = f"{subject}{direction} from {a} to {b} (statistically significant at {level})"
-        if polarity != "neutral":
-            better = up == (polarity == "up_good")
-            assessment = "better" if better else "worse"
-            verdict += f"; {'an improvement' if better else 'a deterioration'}"
+        tested_previous = previous / previous_denominator * 100
+        tested_current = current / current_denominator * 100
+    shown_previous, shown_current = published if published else (tested_previous, tested_current)
+    decimals = display_decimals(unit, published_decimals)
+    change = tested_current - tested_previous
+    relative = change / tested_previous if tested_previous else float("inf") if change else 0.0
+    if change == 0 or round_half_up(shown_previous, decimals) == round_half_up(shown_current, decimals):
+        direction = SAME
     else:
-        verb = ("rose" if up else "fell") + (" slightly" if abs(relative) < 0.05 else "")
-        verdict = (
-            f"{subject}{verb} from {a} to {b}; the change is within the range expected from year-to-year "
-            f"variation (not statistically significant at {level})"
-        )
-    verdict = verdict[0].upper() + verdict[1:]
-    return YearOnYear(kind, shown_prev, shown_curr, change, relative, test, test.significant, direction, verdict,
-                      assessment)
+        direction = UP if change > 0 else DOWN
+    assessment = ""
+    if direction != SAME and test.significant and polarity != "neutral":
+        assessment = "better" if (direction == UP) == (polarity == "up_good") else "worse"
+    return YearOnYear(kind=kind, unit=unit, decimals=decimals, previous=tested_previous, current=tested_current,
+                      shown_previous=float(shown_previous), shown_current=float(shown_current), change=change,
+                      relative_change=relative, test=test, direction=direction, assessment=assessment,
+                      period_type=period_type)
 
 
 def indicator_change(national: pd.DataFrame, indicator_id: str, area_code: str, time_period: int,
-                     polarity: str | None = None, catalogue: pd.DataFrame | None = None,
-                     confidence: float = 0.95) -> YearOnYear:
+                     catalogue: pd.DataFrame, confidence: float = 0.95) -> YearOnYear:
     """:func:`year_on_year` for one indicator and area, ``time_period`` against the year before.
 
     Counts are tested as Poisson counts; rates per 10,000 and ratios as counts with
     their denominators; percentages as proportions of their denominators. The
     published numerator and denominator are used, so a suppressed figure cannot be
-    compared and the verdict says so.
+    compared: ``missing_year`` and ``missing_symbol`` then say which and why.
     """
+    meta = catalogue_entry(catalogue, indicator_id)
+    unit, period_type, polarity = meta["unit"], meta["period_type"], meta["polarity"]
+    kind = "count" if unit == "count" else "proportion" if unit == "percentage" else "rate"
+    per = 10000 if unit == "rate_per_10000" else 1
     rows = _indicator_rows(national, indicator_id)
     rows = rows[rows["area_code"] == area_code].set_index("time_period")
-    unit, period_type = _unit_and_period(indicator_id, catalogue)
-    if polarity is None:
-        if catalogue is not None and (catalogue["indicator_id"] == indicator_id).any():
-            polarity = catalogue.loc[catalogue["indicator_id"] == indicator_id, "polarity"].iloc[0]
-        else:
-            polarity = INDICATORS_BY_ID[indicator_id].polarity if indicator_id in INDICATORS_BY_ID else "neutral"
     t, p = int(time_period), int(time_period) - 1
     if t not in rows.index or p not in rows.index:
-        return YearOnYear(unit, float("nan"), float("nan"), float("nan"), float("nan"), None, None, "not comparable",
-                          f"No figure for {period_label(p if p not in rows.index else t, period_type)}, so the "
-                          "two years cannot be compared")
+        return _not_comparable(kind, unit, period_type, missing_year=p if p not in rows.index else t)
     prev, curr = rows.loc[p], rows.loc[t]
     for row, year in ((prev, p), (curr, t)):
         if row["symbol"]:
-            return YearOnYear(unit, float("nan"), float("nan"), float("nan"), float("nan"), None, None,
-                              "not comparable",
-                              f"The {period_label(year, period_type)} figure is {symbol_note(row['symbol'])} "
-                              f"({row['symbol']}), so the two years cannot be compared")
-    decimals = int(curr["decimals"]) if "decimals" in curr and not pd.isna(curr["decimals"]) else None
-    shown_unit = "ratio" if unit == "rate_per_10000" else unit  # "per 10,000 children" is added once
-    displays = (format_statistic(prev["value"], shown_unit, "", decimals),
-                format_statistic(curr["value"], shown_unit, "", decimals))
-    if unit == "count":
+            return _not_comparable(kind, unit, period_type, missing_year=year, missing_symbol=row["symbol"])
+    published = (prev["value"], curr["value"])
+    if kind == "count":
         return year_on_year(prev["value"], curr["value"], "count", polarity=polarity, confidence=confidence,
-                            displays=displays)
-    kind = "proportion" if unit == "percentage" else "rate"
-    per = 10000 if unit == "rate_per_10000" else 1
+                            published=published, published_decimals=_source_decimals(curr),
+                            period_type=period_type)
     return year_on_year(prev["numerator"], curr["numerator"], kind, previous_denominator=prev["denominator"],
                         current_denominator=curr["denominator"], polarity=polarity, per=per, confidence=confidence,
-                        displays=displays)
+                        published=published, published_decimals=_source_decimals(curr), period_type=period_type)

@@ -1,0 +1,119 @@
+"""What the assurance pages read: the staged edition they run in, and the edition's input files.
+
+The build executes the assurance notebooks (``notebooks/assurance/``) after the section
+notebooks and after it has written the run manifest, with the same parameters. A notebook's
+``output_dir`` is ``../../_data/<notebook>``, relative to the notebook's own folder in the
+stage, so the stage is two folders above ``output_dir`` (``manifest.json`` is there) and each
+page's register of figures is ``_data/<page>/register.csv`` beside ``output_dir``.
+"""
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis.assurance.manifest import MANIFEST_NAME, load_manifest
+from analysis.config import data_paths
+from analysis.errors import InputError
+from analysis.inputs.formats import DOCUMENT_COLUMNS, DOCUMENTS_FILE, FIGURE_COLUMNS, FIGURES_FILE
+from analysis.inputs.readers import read_csv_table
+from analysis.national.load import load_provenance
+from analysis.pages.page import REGISTER_COLUMNS
+
+# The assurance notebooks' folder, as the manifest lists notebooks (relative to the book).
+ASSURANCE_NOTEBOOKS = "notebooks/assurance/"
+REGISTER_FILE = "register.csv"
+
+
+def section_notebooks(manifest: dict[str, Any]) -> list[str]:
+    """The notebooks of the book's sections, in book order: every notebook the manifest lists
+    except the assurance notebooks themselves."""
+    return [notebook for notebook in manifest["notebooks"] if not notebook.startswith(ASSURANCE_NOTEBOOKS)]
+
+
+def collect_register(registers_dir: Path, notebooks: list[str]) -> pd.DataFrame:
+    """The registers of figures of the given notebooks, one after another in their order.
+
+    A page that glues no figures (the data dictionary) keeps no register.
+    """
+    frames = []
+    for notebook in notebooks:
+        path = Path(registers_dir) / Path(notebook).stem / REGISTER_FILE
+        if path.exists():
+            frames.append(pd.read_csv(path, dtype=str, keep_default_na=False))
+    if not frames:
+        return pd.DataFrame(columns=REGISTER_COLUMNS)
+    return pd.concat(frames, ignore_index=True)[REGISTER_COLUMNS]
+
+
+@dataclass(frozen=True)
+class StagedEdition:
+    """The staged edition an assurance notebook runs in."""
+
+    stage_dir: Path
+    registers_dir: Path  # the stage's _data folder: one folder of side files per notebook
+
+    @classmethod
+    def from_output_dir(cls, output_dir: str) -> "StagedEdition":
+        """The stage of the notebook whose side-file folder is ``output_dir`` (the parameter)."""
+        if not output_dir:
+            raise ValueError("the assurance pages read a built edition: they run in the build "
+                             "(python -m analysis build), which sets output_dir")
+        side_files = Path(output_dir)
+        return cls(stage_dir=side_files.parent.parent, registers_dir=side_files.parent)
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.stage_dir / MANIFEST_NAME
+
+    def manifest(self) -> dict[str, Any]:
+        return load_manifest(self.manifest_path)
+
+    def copy_manifest(self, folder: Path | str = ".") -> None:
+        """Put a copy of the run manifest in ``folder`` (the page's own), to be downloaded."""
+        shutil.copyfile(self.manifest_path, Path(folder) / MANIFEST_NAME)
+
+    def register(self) -> pd.DataFrame:
+        """Every section page's register of figures, in book order."""
+        return collect_register(self.registers_dir, section_notebooks(self.manifest()))
+
+
+# --------------------------------------------------------------------------
+# The edition's input files
+# --------------------------------------------------------------------------
+
+
+def _read_csv(path: Path, columns: list[str]) -> pd.DataFrame:
+    """A CSV of the year folder as text cells, read as the build's validation reads it (any
+    encoding Excel writes); a column the file does not have is blank."""
+    table = read_csv_table(path)
+    if table.problems:
+        raise InputError(table.problems)
+    return pd.DataFrame([row.values for row in table.rows], columns=table.columns).reindex(
+        columns=columns, fill_value="")
+
+
+def report_figures(year: str, data_dir: str | Path | None) -> pd.DataFrame:
+    """The figures transcribed from the published report (``figures.csv``); none when the
+    edition is built from partner returns only."""
+    path = data_paths(data_dir).year(year) / FIGURES_FILE
+    if not path.exists():
+        return pd.DataFrame(columns=FIGURE_COLUMNS)
+    return _read_csv(path, FIGURE_COLUMNS)
+
+
+def source_documents(year: str, data_dir: str | Path | None) -> pd.DataFrame:
+    """The edition's source documents (``documents.csv``; publisher, date, location and licence
+    may be left out); none when the year folder lists none."""
+    path = data_paths(data_dir).year(year) / DOCUMENTS_FILE
+    if not path.exists():
+        return pd.DataFrame(columns=DOCUMENT_COLUMNS)
+    return _read_csv(path, DOCUMENT_COLUMNS)
+
+
+def national_provenance(data_dir: str | Path | None) -> dict[str, Any]:
+    """The national importer's record of the files it read (``data/national/provenance.json``)."""
+    return load_provenance(data_paths(data_dir).national)

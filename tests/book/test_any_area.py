@@ -1,0 +1,45 @@
+"""The book builds for any English local authority from the national statistics alone
+(Islington, E09000019: the session's build, see tests/conftest.py)."""
+import json
+
+import pandas as pd
+from bs4 import BeautifulSoup
+
+from analysis.config import DataPaths
+from analysis.national.load import load_national
+
+ISLINGTON = "E09000019"
+
+
+def _text(edition, page):
+    html = (edition.html_dir / "notebooks" / f"{page}.html").read_text(encoding="utf-8")
+    return BeautifulSoup(html, "lxml").find("article").get_text(" ", strip=True).replace("'", "’")
+
+
+def _national_value(indicator_id: str, time_period: int) -> float:
+    national = load_national()
+    row = national[(national["indicator_id"] == indicator_id) & (national["area_code"] == ISLINGTON)
+                   & (national["time_period"] == time_period)]
+    assert len(row) == 1, (indicator_id, time_period)
+    return row["value"].iloc[0]
+
+
+def test_partnership_figures_are_said_to_be_absent(islington_edition):
+    text = _text(islington_edition, "02_front_door")
+    assert "partnership’s own figures for 2024-25 are not available for this area" in text
+    assert "8,583" not in text
+
+
+def test_national_figures_for_the_area_are_shown(islington_edition):
+    referrals = _national_value("cin_referrals", 2025)
+    assert f"Islington received {referrals:,.0f} referrals to children’s social care" in _text(
+        islington_edition, "02_front_door")
+    looked_after = _national_value("cla_31_march", 2025)
+    assert f"looked after {looked_after:,.0f} children" in _text(islington_edition, "05_children_looked_after")
+
+
+def test_the_edition_is_published_under_the_area_with_its_name(islington_edition):
+    assert islington_edition.html_dir.parts[-2:] == (ISLINGTON, "2024-25")
+    manifest = json.loads(islington_edition.manifest_path.read_text(encoding="utf-8"))
+    areas = pd.read_csv(DataPaths().national / "areas.csv", dtype=str).set_index("area_code")
+    assert manifest["parameters"]["area_name"] == areas.at[ISLINGTON, "area_name"] == "Islington"

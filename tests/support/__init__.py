@@ -1,0 +1,1 @@
+"""Helpers the tests share: reading built pages, planting differences, checking for external resources."""

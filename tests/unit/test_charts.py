@@ -1,0 +1,95 @@
+"""Charts: the Analysis Function palette, alt text and tables written from the data, stable PNGs."""
+import io
+import re
+from urllib.parse import unquote
+
+import numpy as np
+import pandas as pd
+from PIL import Image
+
+from analysis.present.charts import CATEGORICAL, CONTEXT, FOCUS, bar_chart, describe_bars, describe_trend, line_chart
+
+# The Government Analysis Function's accessible categorical palette, in order, and its focus
+# chart colours (dark blue against grey), as its data visualisation guidance lists them.
+ANALYSIS_FUNCTION_PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
+FOCUS_COLOUR, CONTEXT_COLOUR = "#12436D", "#BFBFBF"
+
+
+def _chart():
+    return bar_chart(["2023", "2024"], [45, 26], title="Fewer victims", subtitle="Victims aged 10 to 24, by calendar year",
+                     unit="count", source="synthetic test values", value_heading="Victims", label_heading="Year",
+                     highlight="2024", horizontal=False, chart_id="knife")
+
+
+def _pixels(png: bytes, colour: str) -> np.ndarray:
+    """Where the picture is exactly ``colour`` (a boolean array, rows by columns)."""
+    image = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    return np.all(image == rgb, axis=-1)
+
+
+def _bar(png: bytes, colour: str) -> tuple[int, int, int]:
+    """The solid bar drawn in ``colour``: its first and last column and its height in pixels."""
+    per_column = _pixels(png, colour).sum(axis=0)
+    columns = np.nonzero(per_column >= 0.9 * per_column.max())[0]
+    return int(columns.min()), int(columns.max()), int(per_column.max())
+
+
+def test_palette_is_the_analysis_function_palette():
+    assert CATEGORICAL == ANALYSIS_FUNCTION_PALETTE
+    assert (FOCUS, CONTEXT) == (FOCUS_COLOUR, CONTEXT_COLOUR)
+
+
+def test_bar_chart_draws_the_highlighted_bar_in_focus_at_its_height():
+    # 2023 = 45 in the context grey, then the highlighted 2024 = 26 in the focus blue.
+    grey_left, grey_right, grey_height = _bar(_chart().png, CONTEXT_COLOUR)
+    blue_left, blue_right, blue_height = _bar(_chart().png, FOCUS_COLOUR)
+    assert grey_right < blue_left
+    assert blue_right - blue_left == grey_right - grey_left
+    assert abs(blue_height - grey_height * 26 / 45) <= 2, (blue_height, grey_height)
+
+
+def test_line_chart_draws_each_series_in_the_palette_order():
+    chart = line_chart({"Area": pd.Series([1.0, 2.0, 3.0], index=[2020, 2021, 2022]),
+                        "England": pd.Series([2.0, 2.5, 2.7], index=[2020, 2021, 2022])},
+                       title="t", subtitle="Rate", unit="rate_per_10000", source="synthetic", value_heading="Rate")
+    drawn = {colour: int(_pixels(chart.png, colour).sum()) for colour in ANALYSIS_FUNCTION_PALETTE}
+    assert drawn[ANALYSIS_FUNCTION_PALETTE[0]] > 100 and drawn[ANALYSIS_FUNCTION_PALETTE[1]] > 100, drawn
+    assert all(drawn[colour] == 0 for colour in ANALYSIS_FUNCTION_PALETTE[2:4]), drawn
+
+
+def test_chart_html_has_title_alt_table_and_csv():
+    html = _chart().to_html()
+    assert "<strong>Fewer victims</strong>" in html
+    alt = re.search(r'alt="([^"]+)"', html).group(1)
+    assert alt.startswith("Bar chart of victims aged 10 to 24")
+    assert "2023: 45; 2024: 26" in alt and "2024 is 42% lower than 2023" in alt
+    assert "<caption>Data for the chart" in html and "<td>45</td>" in html
+    csv = re.search(r'href="data:text/csv;charset=utf-8,([^"]+)"', html).group(1)
+    assert unquote(csv) == "Year,Victims\n2023,45\n2024,26\n"
+
+
+def test_charts_are_byte_identical_when_rebuilt():
+    assert _chart().png == _chart().png
+    png = _chart().png
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert b"Software" not in png and b"matplotlib" not in png
+
+
+def test_alt_text_names_highest_and_lowest():
+    text = describe_bars(["A", "B", "C"], [3, 9, 1], "percentage", "share")
+    assert "Highest: B; lowest: C" in text and "A: 3.0%" in text
+
+
+def test_trend_alt_text_direction_and_peak():
+    text = describe_trend([2020, 2021, 2022], [10, 30, 20], "count", "referrals", highlight=2022)
+    assert "rose from 10 in 2020 to 20 in 2022" in text and "highest value was 30 in 2021" in text
+
+
+def test_line_chart_table_lists_every_year_and_missing_values():
+    chart = line_chart({"Area": pd.Series([1.0, None, 3.0], index=[2020, 2021, 2022]),
+                        "England": pd.Series([2.0, 2.5, 2.7], index=[2020, 2021, 2022])},
+                       title="t", subtitle="Rate", unit="rate_per_10000", source="synthetic", value_heading="Rate")
+    assert chart.table["Year"].tolist() == [2020, 2021, 2022]
+    assert chart.table["Area"].tolist()[1] == "not available"
+    assert "Also shown for comparison: England" in chart.alt_text

@@ -1,0 +1,195 @@
+"""How changes and comparisons are worded: every sentence the book builds from a number.
+
+The year-on-year verdicts are checked on real results of analysis.stats.compare, so the
+wording and the numbers it reads stay in step; ranks use plain stand-ins for a Benchmark.
+"""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from analysis.present import wording
+from analysis.stats import compare
+
+RANKED = dict(area_name="Camden", rank=104, ranked=153, polarity="neutral", symbol="", not_ranked=[],
+              time_period=2025, period_type="reporting_year", value=18.25, unit="percentage", decimals=1,
+              quartile=3)
+
+
+def benchmark(**changes) -> SimpleNamespace:
+    return SimpleNamespace(**{**RANKED, **changes})
+
+
+# ---------------------------------------------------------------- changes between two values
+def test_percent_change_both_directions_and_unchanged():
+    assert wording.percent_change(45, 26) == "down 42.2%"
+    assert wording.percent_change(100, 105) == "up 5.0%"
+    assert wording.percent_change(10, 10) == "unchanged"
+    assert wording.percent_change(10000, 10000.4) == "unchanged"  # 0.004% rounds to 0.0
+    assert wording.percent_change(0, 5) == "not comparable (previous value was zero)"
+
+
+def test_points_change_agrees_in_number():
+    assert wording.points_change(17.0, 18.0, 0) == "up 1 percentage point"
+    assert wording.points_change(18.0, 17.0, 0) == "down 1 percentage point"
+    assert wording.points_change(17.0, 18.5) == "up 1.5 percentage points"
+    assert wording.points_change(18.0, 18.04) == "unchanged"
+
+
+def test_describe_change_between_editions():
+    assert wording.describe_change(8583, 8995, "count", 0) == "up 412 (4.8%)"
+    assert wording.describe_change(8995, 8583, "count", 0) == "down 412 (4.6%)"
+    assert wording.describe_change(79.4, 81.0, "percentage", 1) == "up 1.6 percentage points"
+    assert wording.describe_change(5, 5, "count", 0) == "unchanged"
+    assert wording.describe_change(0, 3, "count", 0) == "up 3"  # no percentage change from zero
+
+
+def test_trend_headline_follows_the_data():
+    assert wording.trend_headline("Referrals", 8174, 8583) == "Referrals rose on the previous period"
+    assert wording.trend_headline("Victims", 45, 26) == "Victims fell on the previous period"
+    assert wording.trend_headline("Victims", 26, 26) == "Victims were unchanged on the previous period"
+
+
+def test_national_gap_in_points_or_units_rounded_half_up():
+    assert wording.national_gap(8, "percentage", 0) == "The national figure is 8 percentage points higher"
+    assert wording.national_gap(-1, "percentage", 0) == "The national figure is 1 percentage point lower"
+    assert wording.national_gap(-23.599999999999994, "percentage", 1) == \
+        "The national figure is 23.6 percentage points lower"
+    assert wording.national_gap(0.25, "percentage", 1) == "The national figure is 0.3 percentage points higher"
+    assert wording.national_gap(-8724, "count", 0) == "The national figure is 8,724 lower"
+    assert wording.national_gap(0.04, "percentage", 1) == "The same value"
+    assert wording.national_gap(0, "count", 0) == "The same value"
+
+
+# ---------------------------------------------------------------- year on year
+def test_significant_change_with_its_assessment():
+    worse = compare.year_on_year(100, 200, "count", polarity="up_bad")
+    assert wording.year_on_year_verdict(worse) == \
+        "Increased from 100 to 200 (statistically significant at 95%); a deterioration"
+    better = compare.year_on_year(320, 219, "proportion", previous_denominator=1000, current_denominator=1000,
+                                  polarity="up_bad")
+    assert wording.year_on_year_verdict(better) == \
+        "Decreased from 32.0% to 21.9% (statistically significant at 95%); an improvement"
+    neutral = compare.year_on_year(100, 200, "count")
+    assert wording.year_on_year_verdict(neutral) == "Increased from 100 to 200 (statistically significant at 95%)"
+
+
+def test_a_change_within_normal_variation_rises_or_falls():
+    assert wording.year_on_year_verdict(compare.year_on_year(100, 104, "count")) == (
+        "Rose slightly from 100 to 104; the change is within the range expected from "
+        "year-to-year variation (not statistically significant at 95%)")
+    assert wording.year_on_year_verdict(compare.year_on_year(100, 80, "count"), subject="referrals").startswith(
+        "Referrals fell from 100 to 80; the change is within the range expected")
+    level = compare.year_on_year(100, 96, "count", confidence=0.9)
+    assert wording.year_on_year_verdict(level).endswith("(not statistically significant at 90%)")
+    assert wording.year_on_year_verdict(level).startswith("Fell slightly from 100 to 96;")
+
+
+def test_a_rate_names_its_unit_once_and_shows_the_published_figures():
+    # 2,241 of 36,040 children -> 621.8 per 10,000; 2,086 of 35,276 -> 591.3: down 4.9%
+    rate = compare.year_on_year(2241, 2086, "rate", previous_denominator=36040, current_denominator=35276)
+    assert wording.year_on_year_verdict(rate).startswith("Fell slightly from 621.8 to 591.3 per 10,000 children; ")
+    whole = compare.year_on_year(2241, 2086, "rate", previous_denominator=36040, current_denominator=35276,
+                                 published=(622, 591), published_decimals=0)
+    assert wording.year_on_year_verdict(whole).startswith("Fell slightly from 622 to 591 per 10,000 children; ")
+
+
+def test_unchanged_says_the_figure_once():
+    assert wording.year_on_year_verdict(compare.year_on_year(50, 50, "count")) == "Stayed the same (50)"
+    same = compare.year_on_year(592, 588, "rate", previous_denominator=100000, current_denominator=100000,
+                                published=(59.0, 59.0), published_decimals=0)
+    assert wording.year_on_year_verdict(same, subject="the rate") == "The rate stayed the same (59 per 10,000 children)"
+
+
+def test_not_comparable_says_why():
+    missing = compare.year_on_year(10, float("nan"), "count")
+    assert wording.year_on_year_verdict(missing) == \
+        "The two years cannot be compared because a figure or its denominator is not available"
+    assert wording.year_on_year_verdict(missing, subject="referrals") == \
+        "Referrals cannot be compared between the two years because a figure or its denominator is not available"
+    suppressed = SimpleNamespace(direction="not comparable", missing_year=2024, missing_symbol="c",
+                                 period_type="snapshot_31_march")
+    assert wording.year_on_year_verdict(suppressed) == ("The 31 March 2024 figure is suppressed to protect "
+                                                        "confidentiality (small number) (c), so the two years "
+                                                        "cannot be compared")
+    no_figure = SimpleNamespace(direction="not comparable", missing_year=2024, missing_symbol="",
+                                period_type="reporting_year")
+    assert wording.year_on_year_verdict(no_figure) == "No figure for 2023-24, so the two years cannot be compared"
+
+
+def test_trend_chart_title_only_as_strong_as_the_test():
+    assert wording.trend_chart_title("Camden", "Referrals per 10,000", "2024-25", True, "up") == \
+        "Camden: referrals per 10,000 increased in 2024-25"
+    assert wording.trend_chart_title("Camden", "Referrals", "2024-25", True, "down") == \
+        "Camden: referrals decreased in 2024-25"
+    assert wording.trend_chart_title("Camden", "Referrals", "2024-25", False, "up") == \
+        "Camden: referrals in 2024-25 was within the range of normal year-to-year variation"
+    assert wording.trend_chart_title("Camden", "Referrals", "2024-25", None, "not comparable") == \
+        "Camden: referrals, 2024-25 against earlier years"
+
+
+# ---------------------------------------------------------------- ranks and quartiles
+@pytest.mark.parametrize("polarity, labels", [
+    ("up_good", ["best quartile", "second quartile", "third quartile", "worst quartile"]),
+    ("up_bad", ["best quartile", "second quartile", "third quartile", "worst quartile"]),
+    ("neutral", ["lowest quartile", "second lowest quartile", "second highest quartile", "highest quartile"]),
+])
+def test_quartile_labels_by_polarity(polarity, labels):
+    assert [wording.quartile_label(band, polarity) for band in (1, 2, 3, 4)] == labels
+    assert wording.quartile_label(None, polarity) == "not ranked"
+
+
+def test_quartile_label_refuses_a_band_or_polarity_it_does_not_know():
+    with pytest.raises(ValueError, match="polarity"):
+        wording.quartile_label(1, "higher")
+    with pytest.raises(ValueError, match="band"):
+        wording.quartile_label(5, "neutral")
+
+
+def test_rank_wording_says_which_end_is_first():
+    assert wording.rank_wording(104, 153, "neutral") == \
+        "104th of 153 local authorities with a published value (1 = lowest)"
+    assert wording.rank_wording(1, 94, "up_bad") == \
+        "1st of 94 local authorities with a published value (1 = lowest, lower is better)"
+    assert wording.rank_wording(22, 150, "up_good") == \
+        "22nd of 150 local authorities with a published value (1 = highest, higher is better)"
+
+
+def test_not_ranked_wording_agrees_in_number():
+    assert wording.not_ranked_wording(2) == "2 authorities with a suppressed or unavailable value are not ranked"
+    assert wording.not_ranked_wording(1) == "1 authority with a suppressed or unavailable value is not ranked"
+
+
+def test_rank_note():
+    assert wording.rank_note(benchmark()) == "104th of 153 local authorities with a published value (1 = lowest)"
+    assert wording.rank_note(benchmark(not_ranked=["A", "B"])) == (
+        "104th of 153 local authorities with a published value (1 = lowest); "
+        "2 authorities with a suppressed or unavailable value are not ranked")
+    unranked = benchmark(rank=None, quartile=None, symbol="c", not_ranked=["Camden"])
+    assert wording.rank_note(unranked).startswith(
+        "Camden is not ranked because its value is suppressed to protect confidentiality (small number); 1 authorit")
+    assert wording.rank_note(benchmark(rank=None, symbol="")) == "Camden is not ranked because its value is not available"
+
+
+def test_benchmark_summary():
+    assert wording.benchmark_summary(benchmark()) == (
+        "In 2024-25, Camden's figure was 18.3%: 104th of 153 local authorities with a published value "
+        "(1 = lowest), in the second highest quartile.")
+    assert wording.benchmark_summary(benchmark(rank=None, quartile=None, symbol="c", value=float("nan"))) == (
+        "In 2024-25, Camden is not ranked because its value is suppressed to protect confidentiality "
+        "(small number).")
+
+
+def test_england_comparison():
+    assert wording.england_comparison("22.6%", 2, "up_bad") == "England 22.6%; second quartile of local authorities"
+    assert wording.england_comparison("40.6 per 10,000 children", 3, "neutral") == \
+        "England 40.6 per 10,000 children; second highest quartile of local authorities"
+    assert wording.england_comparison("22.6%", None, "up_bad") == "England 22.6%"
+    assert wording.england_comparison("", 1, "up_good") == "England not available; best quartile of local authorities"
+
+
+def test_symbol_meaning():
+    assert wording.symbol_meaning("c") == "suppressed to protect confidentiality (small number)"
+    assert wording.symbol_meaning("z") == "not applicable"
+    assert wording.symbol_meaning("") == "not available"
