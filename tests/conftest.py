@@ -29,11 +29,12 @@ for folder in (PROJECT_ROOT / "src", TESTS_DIR, FIXTURES / "synthetic_2025_26"):
 YEAR = "2024-25"
 CAMDEN = "E09000007"
 ISLINGTON = "E09000019"
+LEEDS = "E08000035"
 SECOND_YEAR = "2025-26"
 
 TIERS = ("unit", "book", "browser")
 # Fixtures that build an edition: a unit test must never ask for one.
-EDITION_FIXTURES = {"camden_edition", "islington_edition", "second_year_edition"}
+EDITION_FIXTURES = {"camden_edition", "islington_edition", "leeds_edition", "second_year_edition"}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -74,6 +75,12 @@ def camden_edition(tmp_path_factory):
 def islington_edition(tmp_path_factory):
     """Islington 2024-25: an area without partnership figures, from national statistics alone."""
     return _build(YEAR, ISLINGTON, tmp_path_factory.mktemp("islington-edition"))
+
+
+@pytest.fixture(scope="session")
+def leeds_edition(tmp_path_factory):
+    """Leeds 2024-25: a metropolitan district outside London, without partnership figures."""
+    return _build(YEAR, LEEDS, tmp_path_factory.mktemp("leeds-edition"))
 
 
 @pytest.fixture(scope="session")

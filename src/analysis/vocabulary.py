@@ -14,13 +14,14 @@ UNIT_LABELS = {
 PERIOD_TYPES = (
     "financial_year", "academic_year", "calendar_year", "snapshot_31_march", "reporting_year", "mid_year",
 )
+# No brackets: the pages write a label inside brackets after a period, '2024-25 (financial year, ...)'.
 PERIOD_TYPE_LABELS = {
-    "financial_year": "financial year (1 April to 31 March)",
-    "academic_year": "academic year (September to August)",
-    "calendar_year": "calendar year (January to December)",
-    "snapshot_31_march": "snapshot at 31 March",
-    "reporting_year": "DfE reporting year (year ending 31 March)",
-    "mid_year": "ONS mid-year estimate (30 June)",
+    "financial_year": "financial year, 1 April to 31 March",
+    "academic_year": "academic year, September to August",
+    "calendar_year": "calendar year, January to December",
+    "snapshot_31_march": "snapshot on 31 March",
+    "reporting_year": "DfE reporting year, ending 31 March",
+    "mid_year": "ONS mid-year estimate, 30 June",
 }
 
 POLARITIES = ("up_good", "up_bad", "neutral")
@@ -31,11 +32,12 @@ POLARITY_LABELS = {"up_good": "higher is better", "up_bad": "lower is better",
 UP, DOWN, SAME, NOT_COMPARABLE = "up", "down", "same", "not comparable"
 
 # DfE's symbols for a value that is not published, and what each means.
+# Each meaning reads after "is": 'The 2024 figure is suppressed to protect confidentiality'.
 SYMBOLS: dict[str, str] = {
     "c": "suppressed to protect confidentiality (small number)",
-    "k": "rounds to zero but is not zero",
-    "low": "rounds to zero but is not zero",
-    "u": "low reliability",
+    "k": "too small to show: it rounds to zero but is not zero",
+    "low": "too small to show: it rounds to zero but is not zero",
+    "u": "of low reliability",
     "x": "not available",
     "z": "not applicable",
     ":": "not available (older symbol)",

@@ -87,7 +87,8 @@ def test_register_is_published_as_page_and_csv(camden_edition):
 
 def _prose_numbers(soup):
     article = soup.find("article")
-    for hidden in article.select("div.cell_input, details.sources, details.chart-data, table, figure, .toggle-details"):
+    for hidden in article.select("div.cell_input, div.analysis-code, details.sources, details.chart-data, table, figure, "
+                                 ".toggle-details"):
         hidden.decompose()
     text = " ".join(el.get_text(" ", strip=True) for el in article.find_all(["p", "li"]))
     text = DATE.sub(" ", text)

@@ -180,29 +180,32 @@ def test_charts_have_alt_text_and_table(camden_edition):
                      "Rapid reviews", figures["rapid_reviews"], "New LCSPRs", figures["new_lcsprs"]]
 
 
-def test_front_page_key_findings_link_to_sections(camden_edition):
+def test_front_page_tiles_link_to_sections(camden_edition):
     soup = BeautifulSoup((camden_edition.html_dir / "index.html").read_text(encoding="utf-8"), "lxml")
-    if soup.find("table", class_="key-findings") is None:  # index.html may redirect to the root page
+    if soup.find(class_="analysis-tiles") is None:  # index.html may redirect to the root page
         soup = _soup(camden_edition, "00_key_findings")
-    table = soup.find("table", class_="key-findings")
-    rows = {row.th.get_text(strip=True): row for row in table.tbody.find_all("tr")}
+    tiles = {tile.h3.get_text(strip=True): tile for tile in soup.select("section.analysis-tile")}
     figures = expected_figures()
-    referrals = rows["Referrals to the children's front door"]
-    assert figures["front_door_referrals"] in [td.get_text(strip=True) for td in referrals.find_all("td")]
-    assert referrals.a["href"] == "02_front_door.html"
+    referrals = tiles["Referrals to the children's front door"]
+    assert referrals.find(class_="analysis-tile-figure").get_text(strip=True) == figures["front_door_referrals"]
+    assert referrals.find("a")["href"] == "02_front_door.html"
     assert (f"{figures['knife_crime_change']} from {figures['knife_crime_victims_10_24@2023']} in 2023"
-            in rows["Young victims of knife crime with injury"].get_text())
+            in tiles["Young victims of knife crime with injury"].get_text())
 
 
 def test_code_is_hidden_behind_a_toggle(camden_edition):
     soup = _soup(camden_edition, "02_front_door")
-    cells = soup.select("div.cell")
-    code_cells = [c for c in cells if c.select_one("div.cell_input")]
+    # No code among the findings: only the one collapsed block at the end holds code.
+    assert soup.select("div.cell_input") == []
+    blocks = soup.select("details.hide")
+    assert len(blocks) == 1 and blocks[0] is soup.select("article details")[-1]
     template = json.loads((PROJECT_ROOT / "notebooks" / "02_front_door.ipynb").read_text(encoding="utf-8"))
-    # Every code cell of the notebook is on the page (the parameters twice: the defaults and
-    # the values injected for the build), each behind the toggle.
-    assert len(code_cells) == sum(cell["cell_type"] == "code" for cell in template["cells"]) + 1
-    assert all("tag_hide-input" in c["class"] for c in code_cells)
+    # Every code cell of the notebook is in it (the parameters twice: the defaults and the
+    # values injected for the build).
+    listed = [" ".join(pre.get_text().split()) for pre in blocks[0].select("pre")]
+    sources = [" ".join("".join(cell["source"]).split()) for cell in template["cells"] if cell["cell_type"] == "code"]
+    assert len(listed) == len(sources) + 1
+    assert [code for code in listed if not code.startswith("# Parameters")] == sources
 
 
 def test_data_dictionary_lists_every_indicator(camden_edition):

@@ -18,9 +18,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from analysis.config import DataPaths
-from browser_support import (CHROMIUM_ARGS, EDITION, FRONT_PAGE, PHONE, SCREENSHOT_DIR,
-                             SECTION_PAGE, PageReport, Recorder, Server, audit_pages,
-                             axe_violations, broken_links, chromium_or_skip,
+from browser_support import (EDITION, FRONT_PAGE, PHONE, SCREENSHOT_DIR, SECTION_PAGE, PageReport,
+                             Recorder, Server, audit_pages, axe_violations, broken_links,
                              describe_violations, edition_pages, refuse_other_hosts, settle)
 
 PAGES = edition_pages()
@@ -42,25 +41,10 @@ def _linked_stylesheets(soup: BeautifulSoup) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def chromium_path():
-    return chromium_or_skip()
-
-
-@pytest.fixture(scope="session")
 def server(camden_edition):
     server = Server(camden_edition.site_index.parent)
     yield server
     server.close()
-
-
-@pytest.fixture(scope="session")
-def browser(chromium_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="session")

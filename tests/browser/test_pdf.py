@@ -74,8 +74,9 @@ def test_pdf_has_numbered_a4_pages_bookmarks_and_tags(printed):
     sections = pd.read_csv(DataPaths().reference / "sections.csv", dtype=str)
     assert [t for t in sections["title"] if _squeezed(t) not in bookmarks] == []
     assert reader.trailer["/Root"].get("/MarkInfo", {}).get("/Marked") == True, "not a tagged PDF"  # noqa: E712
-    area_name = pd.read_csv(DataPaths().reference / "partnership.csv", dtype=str)["area_name"].iloc[0]
-    assert (reader.metadata.title or "").startswith(f"{area_name}: ")
+    partnership = pd.read_csv(DataPaths().reference / "partnership.csv", dtype=str).iloc[0]
+    title = reader.metadata.title or ""
+    assert title.startswith(f"{partnership['partnership_name']}: ") and YEAR in title
 
 
 def test_pdf_text_has_the_key_figures_and_every_section(printed):

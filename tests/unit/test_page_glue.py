@@ -79,7 +79,7 @@ def test_share_words_are_registered_with_their_figure(page, other_area):
     page.glue_share_words("near_share", page.figure("cla_placed_within_20_miles"), "children")
     rows = register(page)
     assert rows.at["older_share", "text"] == "most" and rows.at["near_share", "text"] == "Most children"
-    assert rows.at["older_share", "raw_value"] == "61.0" and rows.at["older_share", "source_kind"] == "derived"
+    assert rows.at["older_share", "raw_value"] == "61" and rows.at["older_share", "source_kind"] == "derived"
     assert rows.at["older_share", "source"].startswith("61% (2024-25): the share in words (")
     other_area.glue_share_words("near_share", other_area.figure("cla_placed_within_20_miles"), "children")
     assert register(other_area).loc["near_share", ["text", "source_kind"]].tolist() == [
@@ -119,7 +119,7 @@ def test_count_compared_with_earlier_years_from_the_national_statistics(page):
     page.glue_compared_with_earlier_years("became", national, "cla_started", subject="children became looked after")
     row = register(page).loc["became"]
     assert row["text"] == "Fewer children became looked after than in previous years"
-    assert row["period"] == "2025" and row["raw_value"] == "109.0" and row["source_kind"] == "national"
+    assert row["period"] == "2025" and row["raw_value"] == "109" and row["source_kind"] == "national"
     assert "2024: 135" in row["source"]
 
 
@@ -170,3 +170,32 @@ def test_changes_sentences_are_glued_by_the_names_given(tmp_path):
     changes = glue_changes(changes_page, summary_name="compared", methods_name="methods")
     rows = register(changes_page)["text"]
     assert rows["compared"] == changes.summary and rows["methods"] == changes.methods
+
+
+def test_a_list_split_mid_sentence_is_shown_as_whole_sentences(page):
+    import csv
+    import re
+
+    from analysis.config import DataPaths
+
+    with open(DataPaths().year("2024-25") / "lists.csv", newline="", encoding="utf-8") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["list_id"] == "priorities_next"]
+    html = page.list_table("priorities_next", "Priority", detail_continues=True).data
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", html)
+    assert len(cells) == len(rows)  # one column: each priority is one sentence
+    for cell, row in zip(cells, rows):
+        detail = row["detail"]
+        assert cell.startswith(row["item"] + " ") and cell.endswith(detail[1:].replace("&", "&amp;"))
+        assert cell[len(row["item"]) + 1] == detail[0].lower()  # 'In safeguarding ...' continues as 'in'
+
+
+def test_the_sources_table_writes_each_period_without_brackets_in_brackets(page, monkeypatch):
+    import analysis.pages.page as page_module
+
+    shown = []
+    monkeypatch.setattr(page_module, "display", lambda output: shown.append(output.data))
+    page.glue_figure("near", "cla_placed_within_20_miles")
+    page.sources_table()
+    html = shown[-1]
+    assert "2024-25 (financial year, 1 April to 31 March)" in html
+    assert "((" not in html and "))" not in html

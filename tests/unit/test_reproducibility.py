@@ -105,7 +105,7 @@ def test_executed_notebook_does_not_depend_on_the_stage(tmp_path):
     assert result["metadata"]["papermill"]["input_path"] == "notebooks/a.ipynb"
     assert result["metadata"]["papermill"]["output_path"] == "notebooks/a.ipynb"
     assert result["cells"][0]["id"] == INJECTED_CELL_ID
-    assert result["cells"][0]["metadata"]["tags"] == ["injected-parameters", "hide-input"]
+    assert result["cells"][0]["metadata"]["tags"] == ["injected-parameters", "remove-input"]
 
 
 def test_verify_without_a_published_edition_says_so(tmp_path, capsys):

@@ -11,6 +11,7 @@ import pytest
 
 from analysis.present import wording
 from analysis.stats import compare
+from analysis.vocabulary import SYMBOLS
 
 RANKED = dict(area_name="Camden", rank=104, ranked=153, polarity="neutral", symbol="", not_ranked=[],
               time_period=2025, period_type="reporting_year", value=18.25, unit="percentage", decimals=1,
@@ -193,3 +194,47 @@ def test_symbol_meaning():
     assert wording.symbol_meaning("c") == "suppressed to protect confidentiality (small number)"
     assert wording.symbol_meaning("z") == "not applicable"
     assert wording.symbol_meaning("") == "not available"
+
+
+def test_a_change_from_an_approximate_figure_is_about_and_whole():
+    # The report says referrals rose by 5%: the earlier year (8,583 / 1.05) is derived from
+    # a whole percentage, so the change cannot be shown finer than 'about 5%'.
+    assert wording.percent_change(8583 / 1.05, 8583, approximate=True) == "up about 5%"
+    assert wording.percent_change(8583 / 1.05, 8583) == "up 5.0%"
+    assert wording.percent_change(1000, 1004, approximate=True) == "unchanged"  # 0.4% is 0 when whole
+
+
+def _figure(value, unit="count", decimals=0, qualifier="", derived=False):
+    return SimpleNamespace(value=value, unit=unit, decimals=decimals, qualifier=qualifier, is_derived=derived)
+
+
+def test_figure_change_is_no_finer_than_the_figures():
+    assert wording.figure_change(_figure(8583 / 1.05, derived=True), _figure(8583)) == "up about 5%"
+    assert wording.figure_change(_figure(40000, qualifier="about"), _figure(44000, qualifier="about")) == "up about 10%"
+    assert wording.figure_change(_figure(45), _figure(26)) == "down 42.2%"
+    # Whole-number percentages move in whole points; one-decimal ones in tenths.
+    assert wording.figure_change(_figure(85, "percentage"), _figure(88, "percentage")) == "up 3 percentage points"
+    assert wording.figure_change(_figure(85, "percentage"), _figure(79.4, "percentage", 1)) == "down 6 percentage points"
+    assert wording.figure_change(_figure(78.2, "percentage", 1), _figure(79.4, "percentage", 1)) == "up 1.2 percentage points"
+
+
+def test_when_says_on_for_a_date_and_in_for_a_year():
+    assert wording.when("31 March 2025") == "on 31 March 2025"
+    assert wording.when("2024-25") == "in 2024-25"
+    assert wording.when("2024/25") == "in 2024/25"
+    assert wording.when(2024) == "in 2024"
+
+
+def test_a_split_sentence_is_joined_back_together():
+    assert (wording.continued_sentence("Address disproportionality", "In safeguarding responses.")
+            == "Address disproportionality in safeguarding responses.")
+    assert wording.continued_sentence("Support for children with SEND", "SEND reviews.") == "Support for children with SEND SEND reviews."
+    assert wording.continued_sentence("Mental health in the family", "") == "Mental health in the family"
+    assert (wording.continued_sentence("Re-engaging children in education", "Including SEND")
+            == "Re-engaging children in education, including SEND")
+
+
+def test_symbol_meanings_read_after_is():
+    # 'The 2024 figure is <meaning>' must be English: no verb or bare adjective phrase first.
+    for symbol, meaning in SYMBOLS.items():
+        assert not meaning.split()[0] in {"rounds", "low", "is"}, (symbol, meaning)

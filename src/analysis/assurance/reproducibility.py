@@ -45,7 +45,7 @@ class Declared:
 _ISO_TIMESTAMP = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?"
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 # A cell of the provenance page's table of how long each notebook took: <td>notebooks/x.ipynb</td><td>3.0</td>
-_NOTEBOOK_SECONDS = r"(\.ipynb</td><td>)\d+(?:\.\d+)?(?=</td>)"
+_NOTEBOOK_SECONDS = r"(\.ipynb</td><td[^>]*>)\d+(?:\.\d+)?(?=</td>)"
 
 DECLARED_DIFFERENCES: tuple[Declared, ...] = (
     Declared(

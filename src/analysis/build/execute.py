@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -21,6 +22,7 @@ from analysis.build.stage import KERNEL_NAME
 # Papermill marks the cells it adds to a failed notebook with this tag.
 _PAPERMILL_ERROR_TAG = "papermill-error-cell-tag"
 INJECTED_CELL_ID = "injected-parameters"
+CODE_BLOCK_CELL_ID = "how-this-page-was-made"
 
 Progress = Callable[[str], None]
 
@@ -66,25 +68,85 @@ def _source_cell(output_path: Path, source_path: Path, cell_index: int) -> tuple
     return index, len(source_cells), first_line
 
 
+CODE_BLOCK_TITLE = "How this page was made"
+
+
+def _text(source: str | list[str]) -> str:
+    return "".join(source) if isinstance(source, list) else source
+
+
+def _fence(code: str) -> str:
+    """A code fence longer than any run of backticks in the code, so nothing in it ends the fence."""
+    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def code_block_cell(cells: list[dict]) -> dict:
+    """A Markdown cell holding every code cell's source, in order, behind one collapsed toggle.
+
+    The toggle has the theme's own markup for a hidden cell input (``details.hide.above-input``
+    inside ``div.cell``), so it looks like the code toggles readers know, and the book's print
+    rules leave it out of printed pages and the PDF."""
+    lines = [
+        '<div class="cell analysis-code docutils container">',
+        '<details class="admonition hide above-input">',
+        f'<summary aria-label="{CODE_BLOCK_TITLE}: the code">',
+        f'<p class="collapsed admonition-title">{CODE_BLOCK_TITLE}: show the code</p>',
+        f'<p class="expanded admonition-title">{CODE_BLOCK_TITLE}: hide the code</p>',
+        "</summary>",
+        "",
+        "Every code cell of this page's notebook, in the order it ran. The executed notebook, "
+        "with its outputs, is the download (.ipynb) at the top of the page.",
+        "",
+    ]
+    for number, cell in enumerate(cells, start=1):
+        if cell.get("cell_type") != "code":
+            continue
+        tags = cell.get("metadata", {}).get("tags") or []
+        if "injected-parameters" in tags:
+            label = f"Cell {number}: the parameters this page was run with"
+        elif "parameters" in tags:
+            label = f"Cell {number}: the notebook's default parameters"
+        else:
+            label = f"Cell {number}"
+        code = _text(cell.get("source", "")).rstrip("\n")
+        fence = _fence(code)
+        lines += [f"**{label}**", "", f"{fence}python", code, fence, ""]
+    lines += ["</details>", "</div>"]
+    return {"cell_type": "markdown", "id": CODE_BLOCK_CELL_ID, "metadata": {},
+            "source": "\n".join(lines) + "\n"}
+
+
 def tidy_executed_notebook(path: Path, relative: str) -> None:
     """The one rewrite of an executed notebook, so that nothing in it depends on where the
-    stage is or on chance: Papermill's input and output paths become ``relative`` (the
-    notebook's path in the book), its injected parameters cell gets a fixed id and goes
-    behind the same code toggle as the other cells."""
+    stage is or on chance, and the code stays out of the reader's way.
+
+    Papermill's input and output paths become ``relative`` (the notebook's path in the
+    book) and its injected parameters cell gets a fixed id. Each code cell's input is
+    removed from the page (its outputs stay where they are), and one collapsed block at the
+    end of the page lists every code cell's source in order, the parameters it ran with
+    among them, so a scrutineer can still read all of it. The code cells themselves are
+    kept, so the downloadable notebook is the whole executed notebook."""
     notebook = json.loads(path.read_text(encoding="utf-8"))
     papermill = notebook.get("metadata", {}).get("papermill")
     if isinstance(papermill, dict):
         for key in ("input_path", "output_path"):
             if key in papermill:
                 papermill[key] = relative
-    for cell in notebook["cells"]:
-        tags = cell.get("metadata", {}).get("tags") or []
-        if "injected-parameters" not in tags:
+    cells = [cell for cell in notebook["cells"] if cell.get("id") != CODE_BLOCK_CELL_ID]
+    for cell in cells:
+        if cell.get("cell_type") != "code":
             continue
-        if "hide-input" not in tags:
-            cell["metadata"]["tags"] = tags + ["hide-input"]
-        if "id" in cell:
+        metadata = cell.setdefault("metadata", {})
+        tags = [tag for tag in metadata.get("tags") or [] if tag != "hide-input"]
+        if "remove-input" not in tags:
+            tags.append("remove-input")
+        metadata["tags"] = tags
+        if "injected-parameters" in tags and "id" in cell:
             cell["id"] = INJECTED_CELL_ID
+    if any(cell.get("cell_type") == "code" for cell in cells):
+        cells.append(code_block_cell(cells))
+    notebook["cells"] = cells
     path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 

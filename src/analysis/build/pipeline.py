@@ -37,6 +37,7 @@ from analysis.build.parameters import area_name, check_parameters
 from analysis.build.publish import publish
 from analysis.build.stage import STAGE_DATA_FOLDER, STAGE_JUPYTER_FOLDER, Stage, install_kernelspec, stage_book
 from analysis.config import DATA_DIR, PROJECT_ROOT, SITE_DIR, STAGE_DIR
+from analysis.inputs.catalogue import load_partnership, partnership_area
 from analysis.inputs.validate import validate_for_build
 from analysis.site import index as site_index
 from analysis.site.stamp import stamp_area
@@ -63,8 +64,18 @@ class BuildResult:
         return self.html_dir / "index.html"
 
 
-def default_edition_title(*, title: str, year: str, area_code: str, area_name: str | None) -> str:
-    return f"{title} — {year}"
+def default_edition_title(*, title: str, year: str, area_code: str, area_name: str | None,
+                          data_dir: Path | None = None) -> str:
+    """The edition's title, naming whose book it is and the year: the partnership's own name
+    (data/reference/partnership.csv) when the area is the partnership's, for its annual
+    report; otherwise the area's name, for a profile of its national statistics, or its
+    code when no name is known. ``title`` (the generic title in _config.yml) is not used:
+    a title must say whose book it is."""
+    if partnership_area(data_dir) == area_code:
+        return f"{load_partnership(data_dir)['partnership_name']}: annual report {year}"
+    if area_name:
+        return f"{area_name}: children's safeguarding statistics {year}"
+    return f"{area_code}: children's safeguarding statistics {year}"
 
 
 # --------------------------------------------------------------------------
@@ -184,7 +195,7 @@ def build_edition(
 
     ``data_dir``: folder with reference/, partnership/<year>/, national/ (None: the
     project's data/; notebooks then get ``data_dir=""``). ``jobs``: how many notebooks
-    run at once. ``edition_title(title=, year=, area_code=, area_name=)`` makes the
+    run at once. ``edition_title(title=, year=, area_code=, area_name=, data_dir=)`` makes the
     staged book's title. ``extra_parameters`` are passed to every notebook besides the
     standard ones. ``cell_timeout``: seconds a cell may run before the build fails (None:
     no limit). ``data_roots``: folders outside the project a ``data_dir`` may lie in.
@@ -206,7 +217,8 @@ def build_edition(
     # 2. Stage.
     make_title = edition_title or default_edition_title
     staged = stage_book(book_root, stage_dir,
-                        lambda title: make_title(title=title, year=year, area_code=area_code, area_name=name))
+                        lambda title: make_title(title=title, year=year, area_code=area_code, area_name=name,
+                                                 data_dir=data_folder))
     install_kernelspec(stage_dir / STAGE_JUPYTER_FOLDER)
     progress(f"Staged the book in {stage_dir}")
 

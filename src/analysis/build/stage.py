@@ -5,6 +5,7 @@ Papermill never writes into ``notebooks/``: the executed copies go into the stag
 """
 from __future__ import annotations
 
+import html
 import json
 import shutil
 import sys
@@ -70,7 +71,14 @@ def parameter_cell_count(notebook_path: Path) -> int:
 
 def _stage_config(source: Path, target: Path, title: str) -> None:
     config = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+    # The edition's title names the area and the year: it is the browser title of every page
+    # and the sidebar's book title, and it replaces the generic author in the footer (the
+    # theme would print "By Safeguarding children partnership" on every page; the author is
+    # left empty, not out, or Jupyter Book puts in its own).
     config["title"] = title
+    config["author"] = ""
+    html_options = config["html"] = config.get("html") or {}
+    html_options["extra_footer"] = f'<p class="component-author">{html.escape(title)}</p>'
     # The runner executes the notebooks; Jupyter Book must never do it again.
     config.setdefault("execute", {})["execute_notebooks"] = "off"
     excluded = list(config.get("exclude_patterns") or [])

@@ -1,51 +1,169 @@
-"""The front page's key findings: each figure, its change on the previous period, its section."""
+"""The front page: a summary written from the data, headline tiles, where the area stands out
+(chosen by a stated rule), and the inspection outcomes from the partnership's lists.
+
+The headline measures are listed in data/reference/key_findings.csv: the partnership's own
+volume figures (shown only when the area has partnership figures) and the national measures
+every partnership reports (referrals, re-referrals, child protection, children looked after).
+Where the area stands out is not chosen by hand: see `STAND_OUT_RULE` and `stand_out`.
+"""
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
+
 import pandas as pd
 
 from analysis.inputs.catalogue import load_key_findings, load_sections
 from analysis.pages.page import Page
-from analysis.present.formatting import comparator_figures
-from analysis.present.wording import england_comparison, percent_change, points_change, year_on_year_verdict
+from analysis.present.formatting import comparator_figures, format_value, ordinal
+from analysis.present.tables import table_html
+from analysis.present.wording import (
+    england_comparison, figure_change, quartile_label, year_on_year_verdict,
+)
 from analysis.stats import compare
+from analysis.vocabulary import NOT_COMPARABLE, SAME, UP
+
+BEST, WORST = quartile_label(1, "up_good"), quartile_label(4, "up_good")  # the one quartile wording
+STAND_OUT_LIMIT = 5  # at most this many measures in each of the best and worst lists
+STAND_OUT_RULE = (
+    "Every national measure in this book where a higher or a lower figure is better, and for which {area} "
+    "has a published value for {period}, is ranked among all local authorities in England. The measures "
+    "in the {best} are listed best first, and those in the {worst} worst first, at most {limit} "
+    "of each, by the area's position in the ranking (its rank divided by the number of authorities ranked; "
+    "measures in the same position are listed alphabetically). Measures with no better direction, such as "
+    "the number of referrals, are not ranked as better or worse, and a measure with no published value for "
+    "{area} in {period} (suppressed, or latest published for an earlier year) is not included."
+)
 
 
-def change_on_previous(page: Page, indicator_id: str) -> tuple[str, str]:
-    """('up 5.0%', 'from about 8,174 in 2023-24') or ('', '') when there is no earlier value."""
-    series = page.partnership.series(indicator_id)
-    if len(series) < 2:
-        return "", ""
-    previous, latest = series[-2], series[-1]
-    since = f"from {previous.text} in {previous.period}"
-    if latest.unit == "percentage":  # a change in a share is in percentage points, not percent
-        return points_change(previous.value, latest.value), since
-    return percent_change(previous.value, latest.value), since
+# --------------------------------------------------------------------------------------
+# Where the area stands out: the rule
+# --------------------------------------------------------------------------------------
+RANKED_COLUMNS = ["indicator_id", "title", "section", "polarity", "unit", "value", "decimals",
+                  "rank", "ranked", "position", "quartile"]
 
 
-def _partnership_finding(page: Page, finding) -> dict:
-    figure = page.glue_figure(f"key_{finding.indicator_id}", finding.indicator_id)
-    change, since = change_on_previous(page, finding.indicator_id) if figure else ("", "")
-    if change:
-        page.glue_text(f"key_{finding.indicator_id}_change", f"{change} {since}", source_kind="derived",
-                       source=f"change between the two periods of {finding.indicator_id} in the partnership figures",
-                       indicator_id=finding.indicator_id)
-    return {
-        "Figure": figure.text if figure else "not supplied",
-        "Period": figure.period if figure else "",
-        "Change on the previous period": f"{change} {since}".strip() or "no earlier figure",
-        "Compared with England": "no like-for-like national figure (see the reconciliation page)",
-        "section": page.partnership.catalogue.at[finding.indicator_id, "section"],
-    }
+def ranked_measures(national: pd.DataFrame, catalogue: pd.DataFrame, area_code: str,
+                    time_period: int) -> pd.DataFrame:
+    """Every measure with a better direction (polarity up_good or up_bad) for which the area has
+    a published value in `time_period`, with its rank among local authorities (1 = best, ties
+    share the better rank), the number ranked, its position (rank / ranked) and quartile band."""
+    rows = []
+    for meta in catalogue.itertuples(index=False):
+        if meta.polarity == "neutral":
+            continue
+        year = national[(national["indicator_id"] == meta.indicator_id)
+                         & (national["time_period"] == int(time_period))
+                         & (national["geographic_level"] == "Local authority")]
+        published = year[year["value"].notna()].set_index("area_code")
+        if area_code not in published.index:
+            continue  # suppressed, not published or not reported: not eligible
+        ranks = compare.rank_values(published["value"], meta.polarity)
+        rank, ranked = int(ranks[area_code]), len(ranks)
+        rows.append({"indicator_id": meta.indicator_id, "title": meta.title, "section": meta.section,
+                     "polarity": meta.polarity, "unit": meta.unit,
+                     "value": float(published.at[area_code, "value"]),
+                     "decimals": int(published.at[area_code, "decimals"]) if "decimals" in published else None,
+                     "rank": rank, "ranked": ranked, "position": rank / ranked,
+                     "quartile": compare.quartile_band(rank, ranked)})
+    return pd.DataFrame(rows, columns=RANKED_COLUMNS)
 
 
-def _national_finding(page: Page, national, finding) -> dict:
+def stand_out(ranked: pd.DataFrame, limit: int = STAND_OUT_LIMIT) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(best, worst): the measures in the best quartile, best position first, and those in the
+    worst quartile, worst position first; at most `limit` of each; equal positions by title."""
+    best = ranked[ranked["quartile"] == 1].sort_values(["position", "title"])
+    worst = ranked[ranked["quartile"] == 4].sort_values(["position", "title"], ascending=[False, True])
+    return best.head(limit).reset_index(drop=True), worst.head(limit).reset_index(drop=True)
+
+
+def _measures(count: int) -> str:
+    return f"{count} measure" if count == 1 else f"{count} measures"
+
+
+def stand_out_sentence(area: str, period: str, eligible: int, best: int, worst: int) -> str:
+    """The summary's sentence on how many measures place the area in the best and worst quarter."""
+    if eligible == 0:
+        return (f"None of the national measures with a better direction has a published value for {area} "
+                f"in {period}, so {area} is not ranked against other local authorities on this page.")
+    verb = "places" if best == 1 else "place"
+    have = "has" if eligible == 1 else "have"
+    return (f"Of the {_measures(eligible)} with a better direction that {have} a published value for {area} "
+            f"in {period}, {best} {verb} {area} in the {BEST} of local authorities in England and "
+            f"{worst} in the {WORST}.")
+
+
+# --------------------------------------------------------------------------------------
+# Headline tiles
+# --------------------------------------------------------------------------------------
+@dataclass
+class Tile:
+    """One headline measure as a tile: every text in it is registered on the page."""
+
+    indicator_id: str
+    heading: str
+    figure: str
+    period: str
+    change: str  # the change on the previous period, in words
+    verdict: str  # whether the change is real: the year-on-year test, or why there is none
+    badge: str  # the verdict in two or three words ('Significant increase', 'No significant change')
+    comparison: str  # with England, when like for like; '' when there is no like-for-like figure
+    section: str
+    notebook: str
+    trend: list  # (period label, value) oldest first, for the sparkline
+    unit: str
+    decimals: int | None = None  # the decimals the source gives, for the sparkline's text
+
+
+def badge_for(direction: str, significant: bool | None) -> str:
+    """The verdict of a year-on-year test in a few words, so it needs no colour to be read."""
+    if direction == NOT_COMPARABLE or significant is None:
+        return "Not tested"
+    if direction == SAME:
+        return "No change"
+    if significant:
+        return "Significant increase" if direction == UP else "Significant decrease"
+    return "No significant change"
+
+
+def _partnership_tile(page: Page, finding, sections: pd.DataFrame) -> Tile:
     indicator = finding.indicator_id
+    figure = page.glue_figure(f"key_{indicator}", indicator)
+    series = page.partnership.series(indicator)
+    change, verdict, badge = "no earlier figure", "No earlier figure to compare with", "Not tested"
+    if figure and len(series) >= 2:
+        previous, latest = series[-2], series[-1]
+        moved = figure_change(previous, latest)  # never finer than the two figures
+        change = page.glue_text(f"key_{indicator}_change", f"{moved} from {previous.text} in {previous.period}",
+                                source_kind="derived", indicator_id=indicator,
+                                source=f"change between the two periods of {indicator} in the partnership figures")
+        if latest.unit == "count" and not previous.qualifier and not latest.qualifier:
+            tested = compare.year_on_year(previous.value, latest.value, "count",
+                                          polarity=page.partnership.catalogue.at[indicator, "polarity"],
+                                          published=(previous.value, latest.value), published_decimals=0)
+            verdict, badge = year_on_year_verdict(tested), badge_for(tested.direction, tested.significant)
+        else:
+            verdict = "Not tested: a figure is approximate or has no denominator"
+        page.glue_text(f"key_{indicator}_verdict", verdict, source_kind="derived", indicator_id=indicator,
+                       source=f"exact test of two Poisson counts, {previous.period} and {latest.period}")
+    section = page.partnership.catalogue.at[indicator, "section"]
+    # An approximate figure ('about 8,174') cannot be drawn or described as an exact point.
+    trend = [] if any(f.qualifier for f in series) else [(f.period, f.value) for f in series]
+    return Tile(indicator, finding.headline, figure.text if figure else "not supplied",
+                figure.period if figure else "", change, verdict, badge, "", sections.at[section, "title"],
+                sections.at[section, "notebook"], trend, figure.unit if figure else "",
+                max((f.decimals for f in series), default=0))
+
+
+def _national_tile(page: Page, national, finding, sections: pd.DataFrame) -> Tile:
+    indicator = finding.indicator_id
+    meta = national.catalogue.loc[indicator]
+    section = sections.loc[meta["section"]]
     shown = national.glue_value(f"key_{indicator}", indicator)
     period = national.latest_period(indicator)
     if period is None:
-        return {"Figure": shown, "Period": "", "Change on the previous period": "", "Compared with England": "",
-                "section": national.catalogue.at[indicator, "section"]}
+        return Tile(indicator, finding.headline, shown, "", "", "No published figure", "Not tested", "",
+                    section["title"], section["notebook"], [], meta["unit"])
     change = compare.indicator_change(national.national, indicator, page.area_code, period, national.catalogue)
     verdict = year_on_year_verdict(change)
     result = compare.benchmark(national.national, national.neighbours, indicator, page.area_code, period,
@@ -55,39 +173,201 @@ def _national_finding(page: Page, national, finding) -> dict:
     page.glue_text(f"key_{indicator}_change", verdict, source_kind="national", period=str(period),
                    source=f"{source}; compared with {period - 1}", indicator_id=indicator)
     page.glue_text(f"key_{indicator}_england", comparison, source_kind="national", period=str(period),
-                   source=f"{national.extract}: {indicator}, E92000001 and all local authorities, {period}", indicator_id=indicator)
-    return {"Figure": shown, "Period": national.period_label(indicator, period),
-            "Change on the previous period": verdict, "Compared with England": comparison,
-            "section": national.catalogue.at[indicator, "section"]}
+                   source=f"{national.extract}: {indicator}, E92000001 and all local authorities, {period}",
+                   indicator_id=indicator)
+    history = compare.trend(national.national, indicator, page.area_code, national.catalogue)
+    trend = [(row.period, row.value) for row in history.itertuples() if row.time_period <= period]
+    return Tile(indicator, finding.headline, shown, national.period_label(indicator, period), verdict, verdict,
+                badge_for(change.direction, change.significant), comparison, section["title"],
+                section["notebook"], trend, meta["unit"], int(history["decimals"].max()))
+
+
+def headline_tiles(page: Page) -> list[Tile]:
+    """The headline measures of data/reference/key_findings.csv as tiles, in their order; the
+    partnership's own only when the area has partnership figures for the year."""
+    sections = load_sections(page.data_dir)
+    national = page.national()
+    tiles = []
+    for finding in load_key_findings(page.data_dir).itertuples():
+        if finding.source == "national":
+            if national.available:
+                tiles.append(_national_tile(page, national, finding, sections))
+        elif page.partnership.available:
+            tiles.append(_partnership_tile(page, finding, sections))
+    for tile in tiles:
+        if len([v for _, v in tile.trend if pd.notna(v)]) >= 2:
+            page.glue_text(f"key_{tile.indicator_id}_trend",
+                           sparkline_description(tile.trend, tile.unit, tile.decimals),
+                           source_kind="derived", indicator_id=tile.indicator_id,
+                           source=f"every published period of {tile.indicator_id} up to the edition's")
+    return tiles
 
 
 def key_findings_table(page: Page) -> pd.DataFrame:
-    """One row per key finding; each value is glued and registered on the page."""
-    sections = load_sections(page.data_dir)
+    """The headline tiles as a table, one row per measure (each value glued and registered)."""
+    return pd.DataFrame([{
+        "Finding": t.heading, "Figure": t.figure, "Period": t.period, "Change on the previous period": t.change,
+        "Is the change real": t.verdict, "Compared with England": t.comparison or "no like-for-like national figure",
+        "Section": t.section, "notebook": t.notebook,
+    } for t in headline_tiles(page)])
+
+
+# --------------------------------------------------------------------------------------
+# HTML
+# --------------------------------------------------------------------------------------
+def sparkline_description(trend: list, unit: str, decimals: int | None = None) -> str:
+    """The sparkline's alternative text: its span, lowest, highest and latest values, written
+    with the decimals the source gives (the unit's default when None)."""
+    points = [(label, value) for label, value in trend if pd.notna(value)]
+    low = min(points, key=lambda p: p[1])
+    high = max(points, key=lambda p: p[1])
+
+    def shown(point):
+        return f"{format_value(point[1], unit, decimals)} ({point[0]})"
+
+    return (f"Trend line from {points[0][0]} to {points[-1][0]}: lowest {shown(low)}, highest {shown(high)}, "
+            f"latest {shown(points[-1])}.")
+
+
+def sparkline_svg(trend: list, unit: str, decimals: int | None = None, width: int = 120, height: int = 32) -> str:
+    """A small inline SVG line of the values, oldest on the left, latest marked with a dot;
+    its title is the alternative text. '' with fewer than two values."""
+    points = [(label, value) for label, value in trend if pd.notna(value)]
+    if len(points) < 2:
+        return ""
+    values = [value for _, value in points]
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0  # a flat line sits in the middle
+    pad = 3
+
+    def xy(i: int, value: float) -> tuple[float, float]:
+        x = pad + i * (width - 2 * pad) / (len(points) - 1)
+        y = height / 2 if high == low else pad + (high - value) * (height - 2 * pad) / span
+        return round(x, 1), round(y, 1)
+
+    coordinates = [xy(i, v) for i, v in enumerate(values)]
+    line = " ".join(f"{x},{y}" for x, y in coordinates)
+    last_x, last_y = coordinates[-1]
+    description = html.escape(sparkline_description(trend, unit, decimals))
+    return (f'<svg class="analysis-sparkline" role="img" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}" aria-label="{description}" focusable="false">'
+            f"<title>{description}</title>"
+            f'<polyline points="{line}" fill="none" stroke="#12436D" stroke-width="2" />'
+            f'<circle cx="{last_x}" cy="{last_y}" r="3" fill="#12436D" /></svg>')
+
+
+def tile_html(tile: Tile) -> str:
+    """One tile: heading, figure and period, the test verdict in words, the comparison, the trend."""
+    parts = [
+        # The heading's colour is set here as well as in the stylesheet: the theme's dark mode would
+        # otherwise give it light text on the tile's white panel.
+        f'<h3 class="analysis-tile-heading" style="color: #0b0c0c">{html.escape(tile.heading)}</h3>',
+        f'<p class="analysis-tile-figure">{html.escape(tile.figure)}</p>',
+        f'<p class="analysis-tile-period">{html.escape(tile.period)}</p>' if tile.period else "",
+        f'<p class="analysis-tile-badge">{html.escape(tile.badge)}</p>',
+    ]
+    if tile.change and tile.change not in (tile.verdict, "no earlier figure"):  # the verdict says so already
+        parts.append(f'<p class="analysis-tile-change">Change: {html.escape(tile.change)}</p>')
+    parts.append(f'<p class="analysis-tile-verdict">{html.escape(tile.verdict)}</p>')
+    if tile.comparison:
+        parts.append(f'<p class="analysis-tile-comparison">{html.escape(tile.comparison)}</p>')
+    parts.append(sparkline_svg(tile.trend, tile.unit, tile.decimals))
+    parts.append(f'<p class="analysis-tile-link"><a href="{html.escape(tile.notebook)}.html">'
+                 f"{html.escape(tile.section)}</a></p>")
+    return f'<section class="analysis-tile" id="tile-{html.escape(tile.indicator_id)}">{"".join(parts)}</section>'
+
+
+def tiles_html(tiles: list[Tile]) -> str:
+    """Every tile in a grid (one column on a phone)."""
+    return f'<div class="analysis-tiles">{"".join(tile_html(t) for t in tiles)}</div>'
+
+
+# --------------------------------------------------------------------------------------
+# The front page's parts, glued and registered
+# --------------------------------------------------------------------------------------
+def stand_out_tables(page: Page, sentence_name: str, rule_name: str) -> str:
+    """The best and worst lists as two tables, every figure in them registered; the summary's
+    sentence and the rule glued under the names given."""
     national = page.national()
-    rows = []
-    for finding in load_key_findings(page.data_dir).itertuples():
-        row = (_national_finding(page, national, finding) if finding.source == "national"
-               else _partnership_finding(page, finding))
-        section = row.pop("section")
-        rows.append({"Finding": finding.headline, **row, "Section": sections.at[section, "title"],
-                     "notebook": sections.at[section, "notebook"]})
-    return pd.DataFrame(rows)
+    period = national.time_period
+    label = page.year  # the measures ranked are for the year ending 31 March of the edition, or that day
+    area = national.area_name
+    ranked = ranked_measures(national.national, national.catalogue, page.area_code, period)
+    best, worst = stand_out(ranked)
+    source = f"{national.extract}: every measure with a better direction, all local authorities, {period}"
+    page.glue_text(rule_name, STAND_OUT_RULE.format(area=area, period=label, limit=STAND_OUT_LIMIT, best=BEST, worst=WORST),
+                   source_kind="derived", period=str(period), source=f"analysis.pages.findings.stand_out; {source}")
+    page.glue_text(sentence_name, stand_out_sentence(area, label, len(ranked), (ranked["quartile"] == 1).sum(),
+                                                          (ranked["quartile"] == 4).sum()),
+                   source_kind="derived", period=str(period), source=source)
+    parts = []
+    for name, chosen in (("best", best), ("worst", worst)):
+        caption = f"Measures in which {area} is in the {quartile_label(1 if name == 'best' else 4, 'up_good')} of local authorities"
+        if chosen.empty:
+            parts.append(f'<p class="analysis-standout-none" id="standout-{name}">{html.escape(caption)}: none.</p>')
+            continue
+        rows = []
+        for measure in chosen.itertuples():
+            result = compare.benchmark(national.national, national.neighbours, measure.indicator_id, page.area_code,
+                                       period, national.catalogue)
+            figures = comparator_figures(result)
+            where = national.source(measure.indicator_id, period)
+            value = page.glue_text(f"standout_{measure.indicator_id}", figures["area"], raw_value=measure.value,
+                                   unit=measure.unit, period=str(period), source_kind="national",
+                                   source=where, indicator_id=measure.indicator_id)
+            rank = page.glue_text(f"standout_{measure.indicator_id}_rank",
+                                  f"{ordinal(measure.rank)} of {measure.ranked}",
+                                  raw_value=measure.rank, period=str(period), source_kind="derived",
+                                  source=source, indicator_id=measure.indicator_id)
+            england = page.glue_text(f"standout_{measure.indicator_id}_england",
+                                     figures.get("england", "not available"),
+                                     period=str(period), source_kind="national", indicator_id=measure.indicator_id,
+                                     source=f"{national.extract}: {measure.indicator_id}, E92000001, {period}")
+            rows.append({"Measure": measure.title, area: value, "England": england, "Rank": rank})
+        table = pd.DataFrame(rows)
+        shown = table_html(table, f"{caption} (rank 1 = best)", "table analysis-standout")
+        parts.append(f'<div id="standout-{name}">{shown}</div>')
+    return "".join(parts)
 
 
-def key_findings_html(table: pd.DataFrame) -> str:
-    """The key findings as an accessible table whose section names link to the sections."""
-    head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in table.columns if c != "notebook")
-    body = []
-    for row in table.itertuples(index=False):
-        cells = [
-            f'<th scope="row">{html.escape(row.Finding)}</th>',
-            f"<td>{html.escape(row.Figure)}</td>",
-            f"<td>{html.escape(row.Period)}</td>",
-            f"<td>{html.escape(row[3])}</td>",
-            f"<td>{html.escape(row[4])}</td>",
-            f'<td><a href="{row.notebook}.html">{html.escape(row.Section)}</a></td>',
-        ]
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    return (f'<table class="table key-findings"><caption>Key findings of this edition</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+def tiles_sentence(tiles: list[Tile]) -> str:
+    """The summary's sentence on how many headline measures changed significantly."""
+    if not tiles:
+        return "There are no headline measures for this area."
+    significant = sum(t.badge.startswith("Significant") for t in tiles)
+    within = sum(t.badge in ("No significant change", "No change") for t in tiles)
+    untested = len(tiles) - significant - within
+    return (f"Of the {_measures(len(tiles))} in the headlines below, {significant} changed significantly on the "
+            f"period before, {within} changed no more than year-to-year variation would explain and "
+            f"{untested} could not be tested.")
+
+
+def glue_tiles_summary(page: Page, tiles: list[Tile], name: str) -> None:
+    """Glue, under ``name``, the sentence counting the tiles' verdicts."""
+    page.glue_text(name, tiles_sentence(tiles), source_kind="derived",
+                   source="the year-on-year verdict of each headline measure on this page")
+
+
+def inspection_findings(page: Page, area: str, summary_name: str) -> str:
+    """The inspection outcomes from the partnership's lists, each registered, as a list; the
+    first glued under ``summary_name`` for the summary paragraph."""
+    items = page.partnership.items("inspections")
+    where = f"data/partnership/{page.year}/lists.csv, list inspections"
+    if items.empty:
+        page.glue_text(summary_name, f"The partnership's own figures and lists for {page.year} are not "
+                       f"available for {area}, so this page shows national statistics only.",
+                       source_kind="not supplied", source=f"no rows in {where}")
+        return (f"<p>The partnership's lists of inspection outcomes for {html.escape(page.year)} are not "
+                "available for this area.</p>")
+    entries = []
+    for item in items.itertuples():
+        text = f"{item.item}: {item.detail}" if item.detail else item.item
+        page.glue_text(f"inspection_{item.position}", text, source_kind="partnership",
+                       source=f"{where}, position {item.position}: \u201c{item.source_quote}\u201d")
+        entries.append(f'<li><strong>{html.escape(item.item)}</strong>'
+                       + (f": {html.escape(item.detail)}" if item.detail else "") + "</li>")
+    first = items.iloc[0]
+    summary = f"{first['item']} \u2014 {first['detail']}." if first["detail"] else f"{first['item']}."
+    page.glue_text(summary_name, summary,
+                   source_kind="partnership", source=f"{where}, position {first['position']}")
+    return f'<ul class="analysis-inspections">{"".join(entries)}</ul>'

@@ -5,6 +5,7 @@ with its source: the national extract file, indicator, area and year.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 
 import pandas as pd
@@ -15,12 +16,42 @@ from analysis.national.write import EXTRACT_FILE
 from analysis.national.load import load_national, load_neighbours, national_catalogue
 from analysis.periods import ReportYear, period_label
 from analysis.present.charts import line_chart
-from analysis.present.formatting import comparator_figures, format_statistic
-from analysis.present.tables import show_table
-from analysis.present.wording import quartile_label, rank_note, trend_chart_title, year_on_year_verdict
+from analysis.present.formatting import comparator_figures, display_decimals, format_statistic
+from analysis.present.tables import notes_html, show_table
+from analysis.present.wording import RANK_ORDER, quartile_label, trend_chart_title, year_on_year_verdict
 from analysis.stats import compare
 
 NEIGHBOUR_MODEL = "2025"
+RANK = "Rank"
+# Units written once, after the measure, so that the figure cells hold numbers only.
+MEASURE_UNITS = {"percentage": "%", "rate_per_10000": "per 10,000 children"}
+
+
+def measure_and_figures(title: str, benchmark) -> tuple[str, dict[str, str]]:
+    """The measure with its unit ('Re-referrals within 12 months (%)') and each comparator's
+    figure without it ('18.3'), for a table row. Other units are shown as they are."""
+    unit = MEASURE_UNITS.get(benchmark.unit)
+    if unit is None:
+        return title, comparator_figures(benchmark)
+    figures = comparator_figures(replace(benchmark, unit="ratio"))  # the same decimals, no unit
+    return (title if unit in title else f"{title} ({unit})"), figures
+
+
+def compact_rank(benchmark) -> str:
+    """The rank for a table cell: '104 / 153' (104th of the 153 authorities with a published
+    value), or 'not ranked (c)' with the symbol of the area's value (the table's key says
+    what it means)."""
+    if benchmark.rank is None:
+        return f"not ranked ({benchmark.symbol})" if benchmark.symbol else "not ranked"
+    return f"{benchmark.rank} / {benchmark.ranked}"
+
+
+def rank_header(polarities: set[str]) -> str:
+    """The rank column's header, with the direction of the ranking: the one direction when all
+    the rows share it, otherwise '1 = best' (1 = lowest where neither is better)."""
+    if len(polarities) == 1:
+        return f"{RANK} ({RANK_ORDER[next(iter(polarities))]})"
+    return f"{RANK} (1 = best, or lowest where neither is better)"
 
 
 @lru_cache(maxsize=2)
@@ -107,11 +138,16 @@ class NationalView:
                      f"<p>The national statistics have no figures for area {self.page.area_code}.</p></div>"))
 
     def summary(self, indicator_ids: list[str]) -> HTML | None:
-        """One row per indicator: the area, its neighbours, region and England, rank, change."""
+        """One row per indicator: the area, its neighbours, region and England, rank, change.
+
+        Cells are kept short so the table fits a laptop screen: the rank as "104 / 153" with
+        its direction in the column header, the quartile as its band; the year-on-year
+        verdicts, being sentences, go in a collapsible under the table.
+        """
         if not self.available:
             self.unavailable_note()
             return None
-        rows = []
+        rows, changes, polarities = [], {}, set()
         for indicator_id in indicator_ids:
             period = self.latest_period(indicator_id)
             if period is None:
@@ -120,24 +156,28 @@ class NationalView:
                                        self.catalogue)
             change = compare.indicator_change(self.national, indicator_id, self.page.area_code, period,
                                               self.catalogue)
-            figures = comparator_figures(result)
+            title, figures = measure_and_figures(self.catalogue.at[indicator_id, "title"], result)
+            polarities.add(result.polarity)
             rows.append({
-                "Measure": self.catalogue.at[indicator_id, "title"], "Period": self.period_label(indicator_id, period),
+                "Measure": title, "Period": self.period_label(indicator_id, period),
                 self.area_name: figures["area"],
                 "Statistical neighbours (average)": figures["neighbours"],
                 "Region": figures.get("region", ""),
                 "England": figures.get("england", ""),
-                "Rank among local authorities": rank_note(result),
+                RANK: compact_rank(result),
                 "Quartile band": quartile_label(result.quartile, result.polarity),
-                "Change on the year before": year_on_year_verdict(change),
             })
+            changes[title] = year_on_year_verdict(change)
         if not rows:
             return None
         neighbours = ", ".join(self.neighbours["neighbour_name"]) or "none in the DfE model"
         display(Markdown(
             f"Statistical neighbours: the ten authorities most like {self.area_name} in DfE's "
-            f"{NEIGHBOUR_MODEL} statistical neighbour model ({neighbours})."))
-        return show_table(pd.DataFrame(rows), f"{self.area_name} compared with similar areas, its region and England")
+            f"{NEIGHBOUR_MODEL} statistical neighbour model ({neighbours}). Rank: the area's place "
+            "among the local authorities with a published figure, out of how many have one."))
+        table = pd.DataFrame(rows).rename(columns={RANK: rank_header(polarities)})
+        return show_table(table, f"{self.area_name} compared with similar areas, its region and England",
+                          after=notes_html("Change on the year before", changes))
 
     def trend(self, indicator_id: str, headline: str | None = None) -> None:
         """Line chart of every year published for the area, its region and England."""
@@ -162,7 +202,9 @@ class NationalView:
         if headline is None:
             change = compare.indicator_change(self.national, indicator_id, self.page.area_code, period, self.catalogue)
             headline = trend_chart_title(self.area_name, meta["title"], highlight, change.significant, change.direction)
-        line_chart(series, title=headline, subtitle=f"{meta['title']}, by year",
+        # Never more decimals than the source published (DfE publishes some rates as whole numbers).
+        decimals = display_decimals(meta["unit"], int(area_trend["decimals"].max()))
+        line_chart(series, title=headline, subtitle=f"{meta['title']}, by year", decimals=decimals,
                    unit=meta["unit"], value_heading=meta["title"], period_heading="Year",
                    source=f"{meta['publication']} ({meta['source_file']}), via the national extract",
                    highlight_period=highlight, chart_id=f"trend-{indicator_id}").show()

@@ -8,6 +8,7 @@ is what lets a scrutineer trace any number on the page back to its source.
 from __future__ import annotations
 
 import csv
+import numbers
 import html
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from analysis.present.headlines import (
     SHARE_RULE, article_for, compared_with_earlier_years, longer_trend, mid_sentence, noun_for, share_of, since_previous,
 )
 from analysis.present.tables import show_table, table_html
-from analysis.present.wording import percent_change
+from analysis.present.wording import continued_sentence, figure_change
 from analysis.vocabulary import PERIOD_TYPE_LABELS
 
 REGISTER_COLUMNS = [
@@ -67,6 +68,13 @@ def _note(text: str) -> HTML:
                 f"<p>{html.escape(text)}</p></div>")
 
 
+def _as_written(value):
+    """A raw value for the register as a person writes it: 8583 rather than 8583.0."""
+    if isinstance(value, (float, numbers.Real)) and not isinstance(value, bool) and float(value).is_integer():
+        return int(value)
+    return value
+
+
 class Page:
     """One section of the book for one edition: its data, its glued figures, its sources."""
 
@@ -100,7 +108,7 @@ class Page:
         glue(name, str(text), display=False)
         self._register_rows.append({
             "page": self.page, "name": name, "indicator_id": indicator_id, "text": str(text),
-            "raw_value": raw_value, "unit": unit, "period": period,
+            "raw_value": _as_written(raw_value), "unit": unit, "period": period,
             "source_kind": source_kind, "source": source,
         })
         self._write_register()
@@ -151,7 +159,7 @@ class Page:
             else:
                 self.glue_text(name, "not supplied", source_kind="not supplied", source=f"no period for {indicator_id}")
         if newest and earlier:
-            self.glue_text(change, percent_change(earlier.value, newest.value),
+            self.glue_text(change, figure_change(earlier, newest),
                            raw_value=newest.value - earlier.value, unit="percentage_change", source_kind="derived",
                            source=f"({newest.value:g} - {earlier.value:g}) / {earlier.value:g}", indicator_id=indicator_id)
         else:
@@ -321,11 +329,20 @@ class Page:
             + "</details>"
         ))
 
-    def list_table(self, list_id: str, item_heading: str = "Item", detail_heading: str = "Detail") -> HTML:
-        """A qualitative list from the partnership's data, as a table in its published order."""
+    def list_table(self, list_id: str, item_heading: str = "Item", detail_heading: str = "Detail",
+                   detail_continues: bool = False) -> HTML:
+        """A qualitative list from the partnership's data, as a table in its published order.
+
+        ``detail_continues``: the report split each sentence between the item and its detail
+        ('Address disproportionality' / 'In safeguarding responses, ...'), so each row is
+        shown as the one sentence it is, in a single column.
+        """
         items = self.partnership.items(list_id)
         if items.empty:
             return HTML(f"<p>Not supplied for {html.escape(self.year)}.</p>")
+        if detail_continues:
+            sentences = [continued_sentence(row.item, row.detail) for row in items.itertuples()]
+            return show_table(pd.DataFrame({item_heading: sentences}), self.partnership.list_catalogue.at[list_id, "title"])
         table = items[["item", "detail"]].rename(columns={"item": item_heading, "detail": detail_heading})
         if table[detail_heading].eq("").all():
             table = table.drop(columns=[detail_heading])

@@ -1,10 +1,16 @@
-"""Side by side: the report's own figure and the nearest national statistic, never merged."""
+"""Side by side: the report's own figure and the nearest national statistic, never merged.
+
+The table shows the figures; each pair's two definitions and why they differ follow it in a
+collapsible, so that long definitions are read as text rather than squeezed into columns.
+"""
 from __future__ import annotations
 
 import pandas as pd
+from IPython.display import HTML
 
 from analysis.inputs.catalogue import load_reconciliation_pairs
 from analysis.present.formatting import display_decimals
+from analysis.present.tables import notes_html, show_table
 from analysis.present.wording import national_gap
 from analysis.vocabulary import PERIOD_TYPE_LABELS
 
@@ -45,3 +51,17 @@ def reconciliation_table(page, national) -> pd.DataFrame:
             "Why they differ": pair.what_differs,
         })
     return pd.DataFrame(rows)
+
+
+# The columns of reconciliation_table that are long text: shown under the table, not in it.
+DEFINITIONS = ["Report's definition", "National definition", "Why they differ"]
+
+
+def show_reconciliation(table: pd.DataFrame, caption: str) -> HTML:
+    """The reconciliation table with its figures in columns and, under it, one collapsible per
+    pair with the report's definition, the national definition and why they differ."""
+    notes = "".join(
+        notes_html(f"Definitions: {measure} and {statistic}", {column: row[column] for column in DEFINITIONS})
+        for measure, statistic, (_, row) in zip(table["Report's measure"], table["National statistic"],
+                                                table.iterrows()))
+    return show_table(table.drop(columns=DEFINITIONS), caption, after=notes)

@@ -19,6 +19,7 @@ import seaborn as sns  # noqa: E402
 from IPython.display import HTML, display  # noqa: E402
 
 from analysis.present.formatting import format_value  # noqa: E402
+from analysis.present.wording import when  # noqa: E402
 from analysis.present.tables import table_html  # noqa: E402
 
 # Government Analysis Function accessible categorical palette, in order of use.
@@ -98,12 +99,29 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def describe_bars(labels: list[str], values: list[float], unit: str, measure: str, kind: str = "Bar chart") -> str:
-    """Alt text for a bar chart that says what the bars show and the main pattern."""
+def _per_value(decimals, count: int) -> list:
+    """Each value's decimals: one number for all, or one per value (None: the unit's default)."""
+    if decimals is None or isinstance(decimals, int):
+        return [decimals] * count
+    return list(decimals)
+
+
+def _values_text(values, unit: str, decimals) -> list[str]:
+    """Each value as the book writes it, at its source's decimals."""
+    return [format_value(v, unit, d) if pd.notna(v) else "not available"
+            for v, d in zip(values, _per_value(decimals, len(values)))]
+
+
+def describe_bars(labels: list[str], values: list[float], unit: str, measure: str, kind: str = "Bar chart",
+                  decimals: int | list[int] | None = None) -> str:
+    """Alt text for a bar chart that says what the bars show and the main pattern.
+
+    ``decimals`` is the source's decimal places, for all values or one per value."""
+    texts = _values_text(values, unit, decimals)
     shown = [(label, value) for label, value in zip(labels, values) if pd.notna(value)]
     if not shown:
         return f"{kind} of {measure}: no values are available."
-    parts = [f"{label}: {format_value(value, unit)}" for label, value in shown]
+    parts = [f"{label}: {text}" for label, value, text in zip(labels, values, texts) if pd.notna(value)]
     text = f"{kind} of {measure}, {len(shown)} bars. " + "; ".join(parts) + "."
     if len(shown) > 2:
         top = max(shown, key=lambda pair: pair[1])
@@ -129,8 +147,12 @@ def bar_chart(
     highlight: str | None = None,
     horizontal: bool = True,
     chart_id: str | None = None,
+    decimals: int | list[int] | None = None,
 ) -> Chart:
-    """A bar chart with each bar labelled with its value (so colour never carries meaning alone)."""
+    """A bar chart with each bar labelled with its value (so colour never carries meaning alone).
+
+    ``decimals`` is the source's decimal places (one for all bars, or one per bar), so a
+    figure published as '85%' is labelled '85%', never '85.0%'."""
     apply_style()
     colours = [FOCUS if highlight is None or label == highlight else CONTEXT for label in labels]
     height = max(2.2, 0.55 * len(labels) + 1.0) if horizontal else 3.6
@@ -149,30 +171,37 @@ def bar_chart(
         ax.set_ylabel(value_heading)
         ax.grid(axis="x", visible=False)
     (ax.xaxis if horizontal else ax.yaxis).set_major_formatter(THOUSANDS)
-    ax.bar_label(bars, labels=[format_value(v, unit) if pd.notna(v) else "not available" for v in values],
-                 padding=3, fontsize=10, color=DARK_GREY)
+    texts = _values_text(values, unit, decimals)
+    ax.bar_label(bars, labels=texts, padding=3, fontsize=10, color=DARK_GREY)
     ax.margins(x=0.15) if horizontal else ax.margins(y=0.15)
-    table = pd.DataFrame({label_heading: labels, value_heading: [format_value(v, unit) if pd.notna(v) else "not available" for v in values]})
-    alt = describe_bars(labels, values, unit, subtitle[0].lower() + subtitle[1:], "Horizontal bar chart" if horizontal else "Bar chart")
+    table = pd.DataFrame({label_heading: labels, value_heading: texts})
+    alt = describe_bars(labels, values, unit, subtitle[0].lower() + subtitle[1:],
+                        "Horizontal bar chart" if horizontal else "Bar chart", decimals)
     return Chart(chart_id or _slug(title), title, subtitle, alt, table, source, _png(fig))
 
 
-def describe_trend(periods: list, values: list[float], unit: str, measure: str, highlight=None) -> str:
-    """Alt text for a line chart: first and last values, direction, and the peak."""
+def describe_trend(periods: list, values: list[float], unit: str, measure: str, highlight=None,
+                   decimals: int | None = None) -> str:
+    """Alt text for a line chart: first and last values, direction, and the peak, each at
+    the source's ``decimals``."""
     points = [(p, v) for p, v in zip(periods, values) if pd.notna(v)]
     if not points:
         return f"Line chart of {measure}: no values are available."
+
+    def text(value) -> str:
+        return format_value(value, unit, decimals)
+
     (first_p, first_v), (last_p, last_v) = points[0], points[-1]
     if len(points) == 1:
-        return f"Line chart of {measure}: one value, {format_value(first_v, unit)} in {first_p}."
+        return f"Line chart of {measure}: one value, {text(first_v)} {when(first_p)}."
     direction = "rose" if last_v > first_v else "fell" if last_v < first_v else "was unchanged"
     peak_p, peak_v = max(points, key=lambda pair: pair[1])
-    text = (f"Line chart of {measure} from {first_p} to {last_p}. It {direction} from "
-            f"{format_value(first_v, unit)} in {first_p} to {format_value(last_v, unit)} in {last_p}; "
-            f"the highest value was {format_value(peak_v, unit)} in {peak_p}.")
+    sentence = (f"Line chart of {measure} from {first_p} to {last_p}. It {direction} from "
+                f"{text(first_v)} {when(first_p)} to {text(last_v)} {when(last_p)}; "
+                f"the highest value was {text(peak_v)} {when(peak_p)}.")
     if highlight is not None:
-        text += f" {highlight} is highlighted."
-    return text
+        sentence += f" {highlight} is highlighted."
+    return sentence
 
 
 def line_chart(
@@ -186,8 +215,11 @@ def line_chart(
     period_heading: str = "Year",
     highlight_period=None,
     chart_id: str | None = None,
+    decimals: int | None = None,
 ) -> Chart:
-    """Trend lines, one per area (at most four), the first one in focus, markers on every point."""
+    """Trend lines, one per area (at most four), the first one in focus, markers on every point.
+
+    ``decimals`` is the source's decimal places (DfE publishes some rates as whole numbers)."""
     apply_style()
     fig, ax = plt.subplots(figsize=(7.5, 3.8))
     markers = ["o", "s", "^", "D"]
@@ -200,7 +232,7 @@ def line_chart(
         if highlight_period in first.index and pd.notna(first[highlight_period]):
             ax.scatter([str(highlight_period)], [first[highlight_period]], s=160, facecolors="none",
                        edgecolors=DARK_PINK, linewidths=2, zorder=5)
-            ax.annotate(format_value(first[highlight_period], unit), (str(highlight_period), first[highlight_period]),
+            ax.annotate(format_value(first[highlight_period], unit, decimals), (str(highlight_period), first[highlight_period]),
                         textcoords="offset points", xytext=(0, 10), ha="center", color=DARK_GREY, fontsize=10)
     ax.set_ylabel(value_heading)
     ax.set_ylim(bottom=0)
@@ -209,11 +241,10 @@ def line_chart(
     ax.legend(frameon=False, loc="best")
     table = pd.DataFrame({period_heading: list(next(iter(series.values())).index)})
     for name, values in series.items():
-        table[name] = [format_value(values.get(p), unit) if pd.notna(values.get(p)) else "not available"
-                       for p in table[period_heading]]
+        table[name] = _values_text([values.get(p) for p in table[period_heading]], unit, decimals)
     first_name, first_values = next(iter(series.items()))
     alt = describe_trend(list(first_values.index), list(first_values.values), unit,
-                         f"{subtitle[0].lower() + subtitle[1:]} for {first_name}", highlight_period)
+                         f"{subtitle[0].lower() + subtitle[1:]} for {first_name}", highlight_period, decimals)
     if len(series) > 1:
         alt += " Also shown for comparison: " + ", ".join(list(series)[1:]) + "."
     return Chart(chart_id or _slug(title), title, subtitle, alt, table, source, _png(fig))

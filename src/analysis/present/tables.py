@@ -1,4 +1,12 @@
-"""Tables as the book shows them: full text (pandas would cut long cells), a caption, no index."""
+"""Tables as the book shows them: full text (pandas would cut long cells), a caption, no index.
+
+In a table of CARD_COLUMNS or more columns each cell carries its column's header in a
+``data-label`` attribute, so that on a phone the book's stylesheet
+(book/_static/analysis-book.css) shows each row as a card of labelled lines instead of a
+table wider than the screen; narrower tables fit a phone as they are. Long definitions go under the table in a
+``<details>`` list (:func:`notes_html`) rather than in a narrow column, and a table that
+shows DfE symbols gets a key (:func:`symbol_key_html`).
+"""
 from __future__ import annotations
 
 import html
@@ -6,18 +14,56 @@ import html
 import pandas as pd
 from IPython.display import HTML
 
+from analysis.present.wording import symbol_meaning
+from analysis.vocabulary import SYMBOLS
+
+
+# Tables this wide are shown as cards on a phone (the stylesheet picks them by data-label).
+CARD_COLUMNS = 4
+
+
+def _cell(value) -> str:
+    return html.escape("" if pd.isna(value) else str(value))
+
 
 def table_html(table: pd.DataFrame, caption: str, css_class: str = "table") -> str:
-    """An accessible HTML table: caption, column headers with scope, every cell in full."""
-    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in table.columns)
+    """An accessible HTML table: caption, column headers with scope, every cell in full, and
+    in a wide table each cell labelled with its column's header."""
+    labels = [html.escape(str(c), quote=True) for c in table.columns]
+    head = "".join(f'<th scope="col">{label}</th>' for label in labels)
+    opening = [f'<td data-label="{label}">' if len(labels) >= CARD_COLUMNS else "<td>" for label in labels]
     rows = "".join(
-        "<tr>" + "".join(f"<td>{html.escape('' if pd.isna(v) else str(v))}</td>" for v in row) + "</tr>"
+        "<tr>" + "".join(f"{td}{_cell(v)}</td>" for td, v in zip(opening, row)) + "</tr>"
         for row in table.itertuples(index=False)
     )
     return (f'<table class="{css_class}"><caption>{html.escape(caption)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
 
 
-def show_table(table: pd.DataFrame, caption: str) -> HTML:
-    """Display a table in a notebook (return it as the last line of a cell)."""
-    return HTML(f'<div class="table-wrapper">{table_html(table, caption)}</div>')
+def symbols_in(table: pd.DataFrame) -> list[str]:
+    """The DfE symbols the table shows (the formatter writes a value with a symbol as the
+    symbol alone, so a symbol is a whole cell), in the order of analysis.vocabulary.SYMBOLS."""
+    words = {str(v).strip() for v in table.to_numpy().ravel() if not pd.isna(v)}
+    return [symbol for symbol in SYMBOLS if symbol in words]
+
+
+def symbol_key_html(symbols: list[str]) -> str:
+    """A key for the DfE symbols a table shows ('' when it shows none)."""
+    if not symbols:
+        return ""
+    items = "".join(f"<li><code>{html.escape(s)}</code>: {html.escape(symbol_meaning(s))}</li>" for s in symbols)
+    return f'<div class="table-key"><p>Symbols used in the table:</p><ul>{items}</ul></div>'
+
+
+def notes_html(summary: str, notes: dict[str, str]) -> str:
+    """Longer text that belongs with a table (definitions, explanations) as a collapsible
+    list under it: ``notes`` maps each term to its text."""
+    items = "".join(f"<dt>{html.escape(term)}</dt><dd>{html.escape(text)}</dd>" for term, text in notes.items())
+    return f'<details class="table-notes"><summary>{html.escape(summary)}</summary><dl>{items}</dl></details>'
+
+
+def show_table(table: pd.DataFrame, caption: str, after: str = "") -> HTML:
+    """Display a table in a notebook (return it as the last line of a cell), with a key for
+    any DfE symbol it shows and ``after`` (notes, as HTML) beneath it."""
+    key = symbol_key_html(symbols_in(table))
+    return HTML(f'<div class="table-wrapper">{table_html(table, caption)}</div>{key}{after}')

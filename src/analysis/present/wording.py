@@ -2,7 +2,9 @@
 
 Changes between two values:
 
-* :func:`percent_change`: 'up 5.0%', 'down 42.2%', 'unchanged';
+* :func:`percent_change`: 'up 5.0%', 'down 42.2%', 'up about 5%', 'unchanged';
+* :func:`figure_change`: between two of the partnership's figures, no finer than either;
+* :func:`when`: 'on 31 March 2025' for a snapshot date, 'in 2024-25' for a year;
 * :func:`points_change`: for percentages, 'up 1.5 percentage points';
 * :func:`describe_change`: between two editions, 'up 412 (4.8%)' or in points;
 * :func:`trend_headline`: 'Referrals rose on the previous period';
@@ -41,6 +43,27 @@ RANK_ORDER = {"up_good": "1 = highest, higher is better", "up_bad": "1 = lowest,
 SLIGHT_CHANGE = 0.05
 
 
+def when(period: str) -> str:
+    """A period after a figure: 'on 31 March 2025' for a snapshot date, 'in 2024-25' for a year."""
+    text = str(period)
+    return f"on {text}" if text[:1].isdigit() and " " in text else f"in {text}"
+
+
+def continued_sentence(start: str, rest: str) -> str:
+    """One sentence from a heading and the words that continue it: ('Address disproportionality',
+    'In safeguarding responses.') -> 'Address disproportionality in safeguarding responses.'
+    An acronym at the start of the continuation ('SEND') keeps its capitals."""
+    start, rest = str(start).strip(), str(rest).strip()
+    if not rest:
+        return start
+    first_word = rest.split()[0]
+    if not (len(first_word) > 1 and first_word.isupper()):
+        rest = rest[0].lower() + rest[1:]
+    # 'including ...' adds to the whole heading, so it follows a comma.
+    joiner = ", " if first_word.lower() == "including" else " "
+    return f"{start}{joiner}{rest}"
+
+
 def direction(difference: float, up: str = "up", down: str = "down", same: str = "unchanged") -> str:
     """The word for the sign of a difference."""
     return up if difference > 0 else down if difference < 0 else same
@@ -53,14 +76,33 @@ def _sentence(text: str) -> str:
 # --------------------------------------------------------------------------------------
 # Changes between two values
 # --------------------------------------------------------------------------------------
-def percent_change(old: float, new: float, decimals: int = 1) -> str:
-    """Plain-English percentage change: 'up 5.0%' / 'down 42.2%' / 'unchanged'."""
+def percent_change(old: float, new: float, decimals: int = 1, approximate: bool = False) -> str:
+    """Plain-English percentage change: 'up 5.0%' / 'down 42.2%' / 'unchanged'.
+
+    ``approximate``: either figure is rounded or worked out from a rounded figure, so the
+    change is 'about' and in whole percentages ('up about 5%'), never finer than its inputs.
+    """
     if old == 0:
         return "not comparable (previous value was zero)"
     change = (new - old) / old * 100
+    if approximate:
+        decimals = 0
     if round_half_up(change, decimals) == 0:
         return "unchanged"
-    return f"{direction(change)} {format_number(abs(change), decimals)}%"
+    about = "about " if approximate else ""
+    return f"{direction(change)} {about}{format_number(abs(change), decimals)}%"
+
+
+def figure_change(earlier, later) -> str:
+    """The change between two of the partnership's figures (anything with ``value``, ``unit``,
+    ``decimals``, ``qualifier`` and ``is_derived``), never finer than the figures themselves:
+    a percentage moves in points at the fewer decimals of the two ('up 3 percentage points');
+    other figures by a percentage, 'about' and whole when either figure is approximate or
+    derived ('up about 5%')."""
+    if later.unit == "percentage":
+        return points_change(earlier.value, later.value, min(earlier.decimals, later.decimals))
+    approximate = any(f.qualifier or f.is_derived for f in (earlier, later))
+    return percent_change(earlier.value, later.value, approximate=approximate)
 
 
 def _points(size: str) -> str:
@@ -169,9 +211,9 @@ def trend_chart_title(area_name: str, measure: str, period: str, significant: bo
     measure = measure[0].lower() + measure[1:]
     if significant:
         moved = {UP: "increased", DOWN: "decreased"}.get(change_direction, "was the same as the year before")
-        return f"{area_name}: {measure} {moved} in {period}"
+        return f"{area_name}: {measure} {moved} {when(period)}"
     if significant is False:
-        return f"{area_name}: {measure} in {period} was within the range of normal year-to-year variation"
+        return f"{area_name}: {measure} {when(period)} was within the range of normal year-to-year variation"
     return f"{area_name}: {measure}, {period} against earlier years"
 
 
