@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help book test test-fast pdf validate new-edition import-national verify clean
+.PHONY: help book test test-fast screenshots pdf validate new-edition import-national verify clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -24,14 +24,18 @@ $(STAMP): requirements.txt pyproject.toml
 book: $(STAMP) ## Execute the notebooks and build the book for YEAR and AREA
 	$(BIN)/python -m analysis build --year $(YEAR) --area $(AREA) --jobs $(JOBS)
 
-pdf: $(STAMP) ## Print the built edition for YEAR and AREA to a PDF (needs Chromium; run make book first)
-	$(BIN)/python -m analysis pdf --year $(YEAR) --area $(AREA)
+pdf: $(STAMP) ## Print the built edition for YEAR and AREA to a PDF, without the appendices unless APPENDICES=1; COMMITTEE_DATE=YYYY-MM-DD for the cover (needs Chromium; run make book first)
+	$(BIN)/python -m analysis pdf --year $(YEAR) --area $(AREA)$(if $(APPENDICES), --appendices)$(if $(COMMITTEE_DATE), --committee-date $(COMMITTEE_DATE))
 
 test: $(STAMP) ## Run the whole test suite: tests/unit, tests/book (builds editions) and tests/browser (Chromium)
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP) ## Run the fast tests only: tests/unit, no book is built (under 30 s)
 	$(BIN)/python -m pytest tests/unit
+
+screenshots: $(STAMP) ## Picture the front page, a section and two PDF pages at 1366 and 390 px wide, into _build/screenshots/
+	$(BIN)/python -m pytest tests/browser/test_browser.py::test_screenshots_of_the_front_page_and_a_section \
+		tests/browser/test_pdf.py::test_screenshots_of_two_pdf_pages_at_both_sizes
 
 validate: $(STAMP) ## Check the partnership's figures for YEAR
 	$(BIN)/python -m analysis validate --year $(YEAR)

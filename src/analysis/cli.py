@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
-from analysis.config import DEFAULT_AREA, SITE_DIR, STAGE_DIR, DataPaths, display_path
+from analysis.config import SITE_DIR, STAGE_DIR, DataPaths, display_path
 from analysis.errors import InputError, ParameterError
 
 EXIT_OK = 0
@@ -25,6 +25,7 @@ EXIT_FAILED = 1
 EXIT_BAD_PARAMETERS = 2
 
 PROG = "python -m analysis"
+DEFAULT_AREA_HELP = "default: the partnership's own area, from reference/partnership.csv in the data folder"
 
 
 class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
@@ -50,7 +51,7 @@ def add_build_command(subparsers: argparse._SubParsersAction) -> None:
         epilog=(
             "examples:\n"
             f"  {PROG} build --year 2024-25\n"
-            f"  {PROG} build --year 2025-26 --area E09000007 --jobs 4\n"
+            f"  {PROG} build --year 2025-26 --area CODE --jobs 4\n"
             f"  {PROG} build --year 2024-25 --data-dir data\n"
             "\n"
             "The input files are validated first (as `validate` does): any error stops the\n"
@@ -67,9 +68,9 @@ def add_build_command(subparsers: argparse._SubParsersAction) -> None:
              "to 31 March 2025 (required)",
     )
     parser.add_argument(
-        "--area", default=DEFAULT_AREA, metavar="CODE",
-        help=f"ONS code of the local authority area, E followed by 8 digits "
-             f"(default: {DEFAULT_AREA}, Camden)",
+        "--area", default=None, metavar="CODE",
+        help="ONS code of the local authority area, E followed by 8 digits "
+             f"({DEFAULT_AREA_HELP})",
     )
     _add_data_dir_options(parser)
     parser.add_argument(
@@ -84,6 +85,12 @@ def add_build_command(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--site-dir", default=SITE_DIR, type=Path, metavar="PATH",
         help=f"where editions are published (default: {display_path(SITE_DIR)})",
+    )
+    parser.add_argument(
+        "--pdf", action="store_true",
+        help="print the PDF for committee papers after publishing (as `pdf` does, without the "
+             "appendices). A PDF already in the edition being replaced is printed again anyway, "
+             "with its own options",
     )
     parser.set_defaults(handler=run_build)
 
@@ -120,6 +127,7 @@ def run_build(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         stage_root=args.stage_dir.expanduser().resolve(),
         site_dir=args.site_dir.expanduser().resolve(),
+        pdf=args.pdf,
         **({"data_roots": data_roots} if data_roots else {}),
     )
     return EXIT_OK
@@ -145,7 +153,7 @@ def add_validate_command(subparsers: argparse._SubParsersAction) -> None:
         epilog=(
             "examples:\n"
             f"  {PROG} validate --year 2025-26\n"
-            f"  {PROG} validate --year 2024-25 --area E09000007\n"
+            f"  {PROG} validate --year 2024-25 --area CODE\n"
             "\n"
             "exit codes: 0 no errors (warnings may be printed); 1 errors; 2 bad parameters."
         ),
@@ -153,8 +161,8 @@ def add_validate_command(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--year", required=True, metavar="YYYY-YY",
                         help="partnership (financial) year of the edition, e.g. 2025-26 (required)")
-    parser.add_argument("--area", default=DEFAULT_AREA, metavar="CODE",
-                        help=f"ONS code of the area (default: {DEFAULT_AREA}, Camden)")
+    parser.add_argument("--area", default=None, metavar="CODE",
+                        help=f"ONS code of the area ({DEFAULT_AREA_HELP})")
     _add_data_dir_options(parser)
     parser.set_defaults(handler=run_validate)
 
@@ -281,7 +289,7 @@ def add_verify_command(subparsers: argparse._SubParsersAction) -> None:
         epilog=(
             "examples:\n"
             f"  {PROG} verify --year 2024-25\n"
-            f"  {PROG} verify --year 2024-25 --area E09000007 --keep\n"
+            f"  {PROG} verify --year 2024-25 --area CODE --keep\n"
             "\n"
             "exit codes: 0 identical apart from the declared fields; 1 differences found, no\n"
             "published edition to compare with, or the rebuild failed; 2 bad parameters."
@@ -293,8 +301,8 @@ def add_verify_command(subparsers: argparse._SubParsersAction) -> None:
     parser.description += describe_declared()
     parser.add_argument("--year", required=True, metavar="YYYY-YY",
                         help="partnership (financial) year of the edition, e.g. 2024-25 (required)")
-    parser.add_argument("--area", default=DEFAULT_AREA, metavar="CODE",
-                        help=f"ONS code of the local authority area (default: {DEFAULT_AREA}, Camden)")
+    parser.add_argument("--area", default=None, metavar="CODE",
+                        help=f"ONS code of the local authority area ({DEFAULT_AREA_HELP})")
     parser.add_argument("--site-dir", default=SITE_DIR, type=Path, metavar="PATH",
                         help=f"where the edition is published (default: {display_path(SITE_DIR)})")
     parser.add_argument("--stage-dir", default=STAGE_DIR, type=Path, metavar="PATH",
@@ -333,17 +341,22 @@ def add_pdf_command(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Make a PDF of an edition that has been built (run `build` first): Jupyter Book\n"
             "builds the staged book, with its executed notebooks, as one HTML page, and headless\n"
-            "Chromium prints it to A4 with a cover, contents, page numbers and bookmarks. The\n"
-            "code cells are left out. Nothing is fetched from the network.\n"
+            "Chromium prints it to A4: a cover (edition, area, version, date printed and the\n"
+            "committee date if given), contents with page numbers, the key findings, then the\n"
+            "findings, with page numbers, a running header and bookmarks. By default the PDF\n"
+            "leaves out the appendices (the \"Methods and data\" and \"Assurance\" parts);\n"
+            "--appendices puts them in. Code and screen-only controls are left out. Nothing is\n"
+            "fetched from the network.\n"
             "The PDF is written into the published edition:\n"
             f"  {display_path(SITE_DIR)}/<area>/<year>/analysis-book-<area>-<year>.pdf\n"
-            "Rebuilding the edition removes it, so make it again after each build.\n"
+            "Rebuilding the edition prints it again with the same options.\n"
             "Needs Chromium: apt-get install chromium (or set ANALYSIS_CHROMIUM to its path)."
         ),
         epilog=(
             "examples:\n"
             f"  {PROG} pdf --year 2024-25\n"
-            f"  {PROG} pdf --year 2024-25 --area E09000007\n"
+            f"  {PROG} pdf --year 2024-25 --area CODE --appendices\n"
+            f"  {PROG} pdf --year 2024-25 --committee-date 2025-09-18\n"
             "\n"
             "exit codes: 0 written; 1 the edition is not built, Chromium is missing or printing\n"
             "failed; 2 bad parameters."
@@ -352,8 +365,14 @@ def add_pdf_command(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--year", required=True, metavar="YYYY-YY",
                         help="partnership (financial) year of the edition, e.g. 2024-25 (required)")
-    parser.add_argument("--area", default=DEFAULT_AREA, metavar="CODE",
-                        help=f"ONS code of the local authority area (default: {DEFAULT_AREA}, Camden)")
+    parser.add_argument("--area", default=None, metavar="CODE",
+                        help=f"ONS code of the local authority area ({DEFAULT_AREA_HELP})")
+    parser.add_argument("--appendices", action="store_true",
+                        help="also print the appendices, the \"Methods and data\" and \"Assurance\" parts "
+                             "(default: key findings and the \"Findings\" part only)")
+    parser.add_argument("--committee-date", default=None, metavar="YYYY-MM-DD",
+                        help="date of the committee meeting the papers are for, printed on the cover "
+                             "(default: none)")
     parser.add_argument("--stage-dir", default=STAGE_DIR, type=Path, metavar="PATH",
                         help=f"where the edition was staged by `build` (default: {display_path(STAGE_DIR)})")
     parser.add_argument("--site-dir", default=SITE_DIR, type=Path, metavar="PATH",
@@ -363,9 +382,12 @@ def add_pdf_command(subparsers: argparse._SubParsersAction) -> None:
 
 def run_pdf(args: argparse.Namespace) -> int:
     from analysis.build.pdf import make_pdf
+    from analysis.build.pdf_contents import PdfOptions, parse_committee_date
 
+    committee = parse_committee_date(args.committee_date).isoformat() if args.committee_date else None
     make_pdf(args.year, args.area, stage_root=args.stage_dir.expanduser().resolve(),
-             site_dir=args.site_dir.expanduser().resolve())
+             site_dir=args.site_dir.expanduser().resolve(),
+             options=PdfOptions(appendices=args.appendices, committee_date=committee))
     return EXIT_OK
 
 
@@ -408,6 +430,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _partnership_area(args: argparse.Namespace) -> str:
+    """The area when --area is not given: the partnership's own, from the data folder."""
+    from analysis.inputs.catalogue import partnership_area
+
+    data_dir = getattr(args, "data_dir", None)
+    area = partnership_area(data_dir.expanduser().resolve() if data_dir else None)
+    if not area:
+        folder = display_path(DataPaths(data_dir.expanduser().resolve()).reference if data_dir else DataPaths().reference)
+        raise ParameterError(f"no --area given, and {folder}/partnership.csv names no partnership area: "
+                             "give the area's ONS code with --area CODE")
+    return area
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (argparse exits 2 on bad usage itself)."""
     parser = build_parser()
@@ -419,6 +454,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from analysis.build.failures import BuildFailed
 
     try:
+        if getattr(args, "area", "") is None:
+            args.area = _partnership_area(args)
         return int(handler(args) or EXIT_OK)
     except ParameterError as error:
         print(f"error: {error}", file=sys.stderr)

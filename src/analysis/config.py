@@ -22,8 +22,6 @@ BUILD_DIR = PROJECT_ROOT / "_build"
 STAGE_DIR = BUILD_DIR / "stage"
 SITE_DIR = BUILD_DIR / "site"
 
-DEFAULT_AREA = "E09000007"  # Camden
-
 # An area is named by its ONS (GSS) code: E followed by 8 digits.
 AREA_CODE = re.compile(r"^E\d{8}$")
 
@@ -33,7 +31,7 @@ def check_area_code(text: str) -> str:
     code = str(text).strip()
     if not AREA_CODE.match(code):
         raise ParameterError(
-            f"area code {text!r} is not in the form E followed by 8 digits, for example E09000007"
+            f"area code {text!r} is not an ONS area code: E followed by 8 digits"
         )
     return code
 

@@ -46,3 +46,10 @@ SYMBOLS: dict[str, str] = {
 # Counts from 1 to 5 about identifiable groups of children are not published from
 # record-level data (the privacy scan enforces it; the Methods page states it).
 SMALL_COUNT_RANGE = (1, 5)
+
+# The two kinds of edition (analysis.build.edition_kind): a partnership's annual report, or
+# a profile of an area's national statistics when it has no partnership figures.
+ANNUAL_REPORT = "annual_report"
+STATISTICS_PROFILE = "statistics_profile"
+EDITION_KINDS = (ANNUAL_REPORT, STATISTICS_PROFILE)
+EDITION_KIND_LABELS = {ANNUAL_REPORT: "annual report", STATISTICS_PROFILE: "statistics profile"}

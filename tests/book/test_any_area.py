@@ -1,5 +1,7 @@
 """The book builds for any English local authority from the national statistics alone
-(Islington, E09000019: the session's build, see tests/conftest.py)."""
+(Islington, E09000019: the session's build, see tests/conftest.py), as a statistics
+profile: titled as such, without the pages and sentences about a partnership report it
+does not have."""
 import json
 
 import pandas as pd
@@ -24,10 +26,26 @@ def _national_value(indicator_id: str, time_period: int) -> float:
     return row["value"].iloc[0]
 
 
-def test_partnership_figures_are_said_to_be_absent(islington_edition):
-    text = _text(islington_edition, "02_front_door")
-    assert "partnership’s own figures for 2024-25 are not available for this area" in text
-    assert "8,583" not in text
+def test_a_profile_has_no_pages_or_sentences_about_a_report_it_does_not_have(islington_edition, camden_edition):
+    def pages(edition):
+        return {path.relative_to(edition.html_dir / "notebooks").as_posix()
+                for path in (edition.html_dir / "notebooks").rglob("*.html")}
+
+    report_only = {"03_family_help.html", "08_education.html", "09_learning_reviews.html", "10_voice_of_child.html",
+                   "11_inspection.html", "12_priorities.html", "13_reconciliation.html", "90_data_dictionary.html",
+                   "assurance/reproduction.html"}
+    assert report_only <= pages(camden_edition)
+    assert pages(islington_edition) == pages(camden_edition) - report_only
+    for page in sorted(pages(islington_edition)):
+        text = _text(islington_edition, page[: -len(".html")])
+        for phrase in ("not supplied", "not available for this area", "The partnership reports", "front door for",
+                       "reconciliation page", "8,583", "Safeguarding Children Partnership"):
+            assert phrase not in text, f"{page}: {phrase!r}"
+    manifest = json.loads(islington_edition.manifest_path.read_text(encoding="utf-8"))
+    assert manifest["edition_kind"] == "statistics_profile"
+    assert manifest["title"] == "Islington: children’s safeguarding statistics 2024-25".replace("’", "'")
+    front = _text(islington_edition, "00_key_findings")
+    assert "This profile of the national statistics for Islington covers the year 2024-25" in front
 
 
 def test_national_figures_for_the_area_are_shown(islington_edition):

@@ -115,14 +115,17 @@ def test_provenance_page_shows_the_run_manifest(camden_edition):
     manifest = json.loads(camden_edition.manifest_path.read_text(encoding="utf-8"))
     soup = _page(camden_edition, "provenance")
     code = _table(soup, "The code that built this edition").set_index("Item")["Value"]
-    assert code["commit"] == str(manifest["git"]["commit"]) and code["dirty"] == str(manifest["git"]["dirty"])
-    assert code["build started (UTC)"] == manifest["build_started_utc"]
+    assert code["Code version (git commit)"] == str(manifest["git"]["commit"])
+    assert code["Uncommitted changes"].startswith("Yes" if manifest["git"]["dirty"] else "No")
+    assert code["Build started (UTC)"] == manifest["build_started_utc"]
     packages = _table(soup, "Python and package versions").set_index("Package")["Version"]
     assert packages.to_dict() == {name: str(version) for name, version in manifest["packages"].items()}
     inputs = _table(soup, "Every input file and its SHA-256 fingerprint")
     assert list(inputs["SHA-256"]) == [f["sha256"] for f in manifest["inputs"]["files"]]
     seconds = _table(soup, "How long each notebook took to execute")
     assert list(seconds["Notebook"]) == list(manifest["notebook_seconds"]) and len(seconds) >= 17
+    # Each notebook is named by its page's title, as the reader knows it.
+    assert list(seconds["Page"][:3]) == ["Key findings", "Context and population", "The children's front door"]
     assert "E09000007" in soup.get_text(" ") and "papermill" in soup.get_text(" ")
     # The manifest download is the run manifest (written before the HTML build took its time).
     link = soup.find("a", href=re.compile(r"manifest\.json$"))

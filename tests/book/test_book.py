@@ -168,8 +168,8 @@ def test_every_section_lists_the_source_row_of_each_figure(camden_edition):
 
 
 def test_charts_have_alt_text_and_table(camden_edition):
-    for page, chart in [("09_learning_reviews", "review-funnel"), ("07_exploitation", "knife-crime-victims"),
-                        ("06_children_missing", "missing-by-duration")]:
+    for page, chart in [("09_learning_reviews", "review-funnel"), ("06_children_missing", "trend-cla_missing_pct"),
+                        ("02_front_door", "trend-cin_referrals_rate")]:
         figure = _soup(camden_edition, page).find("figure", id=f"chart-{chart}")
         assert figure is not None, chart
         assert figure.find("img")["alt"].strip()
@@ -180,6 +180,40 @@ def test_charts_have_alt_text_and_table(camden_edition):
     figures = expected_figures()
     assert cells == ["Serious incident notifications", figures["serious_incident_notifications"],
                      "Rapid reviews", figures["rapid_reviews"], "New LCSPRs", figures["new_lcsprs"]]
+
+
+def test_every_chart_shows_at_least_three_values(camden_edition):
+    # A number against its complement or a derived twin (children against adults, 79.4%
+    # against 20.6%, two years of referrals) is a sentence, not a chart.
+    charts = 0
+    for path in sorted((camden_edition.html_dir / "notebooks").glob("*.html")):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+        for figure in soup.select("figure.chart"):
+            charts += 1
+            rows = figure.find_next("details", class_="chart-data").find("tbody").find_all("tr")
+            values = [row.find_all("td")[1].get_text(strip=True) for row in rows]
+            shown = [value for value in values if value != "not available"]
+            assert len(shown) >= 3, f"{path.name}: {figure['id']} shows only {values}"
+    assert charts >= 5
+
+
+def _national_value(indicator_id: str, area_code: str) -> tuple[int, str]:
+    rows = [row for row in _read_csv(PROJECT_ROOT / "data" / "national" / "national_indicators.csv")
+            if row["indicator_id"] == indicator_id and row["area_code"] == area_code and row["value"]]
+    latest = max(rows, key=lambda row: int(row["time_period"]))
+    return int(latest["time_period"]), latest["value"]
+
+
+def test_missing_chart_headline_states_the_level_against_england(camden_edition):
+    # Camden's looked-after children went missing at about twice England's rate: that is the
+    # story, not the change on the year.
+    year, camden = _national_value("cla_missing_pct", "E09000007")
+    england_year, england = _national_value("cla_missing_pct", "E92000001")
+    assert year == england_year
+    title = _soup(camden_edition, "06_children_missing").select_one("#chart-trend-cla_missing_pct .chart-title").get_text()
+    ratio = float(camden) / float(england)
+    assert 1.75 <= ratio < 2.25, "the published figures changed: the headline below needs a new expectation"
+    assert f"about twice England's in {year - 1}-{str(year)[2:]} ({camden}% against {england}%)" in title, title
 
 
 def test_front_page_tiles_link_to_sections(camden_edition):

@@ -86,4 +86,5 @@ def test_islington_front_page_has_national_tiles_only(islington_edition):
     assert shown == list(findings.loc[findings["source"] == "national", "indicator_id"])
     assert soup.select("ul.analysis-inspections") == []
     text = " ".join(soup.find("article").get_text(" ").split())
-    assert "this page shows national statistics only" in text
+    assert "This profile of the national statistics for Islington covers the year 2024-25" in text
+    assert "not available" not in text and "Inspection outcomes" not in text

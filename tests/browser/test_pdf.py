@@ -4,15 +4,19 @@ It is printed from a copy of the session's build (``camden_edition``), since the
 written into the published edition."""
 from __future__ import annotations
 
+import json
+import os
 import re
 import shutil
 import unicodedata
+from datetime import date
 from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
 from analysis.build import pdf
+from analysis.build.pdf_contents import PdfOptions, printed_options
 from analysis.config import DataPaths
 from browser_support import AREA, YEAR, chromium_or_skip
 
@@ -22,26 +26,51 @@ from browser_support import AREA, YEAR, chromium_or_skip
 # --------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def printed(request, tmp_path_factory):
-    chromium_or_skip()  # before the edition is asked for: without Chromium, nothing is built
-    camden_edition = request.getfixturevalue("camden_edition")
-    root = tmp_path_factory.mktemp("pdf")
+COMMITTEE_DATE = "2025-09-18"
+# What only makes sense on a screen, and must not be in the printed text.
+SCREEN_ONLY_PHRASES = ("Download", "download", "as CSV", "Show code", "show the code", "hide the code",
+                       "How this page was made", "Skip to main content", "Search", "Ctrl", "click", "toggle",
+                       "Print this page", "Link to this heading", "¶")
+
+
+def _copy_edition(camden_edition, root):
     stage_dir = root / "stage" / AREA / YEAR
     shutil.copytree(camden_edition.stage_dir, stage_dir)
     shutil.copytree(camden_edition.site_index.parent, root / "site")
-    built = SimpleNamespace(stage_dir=stage_dir, html_dir=root / "site" / AREA / YEAR)
-    messages: list[str] = []
-    path = pdf.make_pdf(YEAR, AREA, stage_root=root / "stage", site_dir=root / "site", progress=messages.append)
+    return SimpleNamespace(stage_dir=stage_dir, html_dir=root / "site" / AREA / YEAR, root=root)
+
+
+def _read(path):
     from pypdf import PdfReader
 
     reader = PdfReader(str(path))
-    text = unicodedata.normalize("NFKC", "\n".join(page.extract_text() for page in reader.pages))
-    return path, built, reader, text, messages
+    pages = [unicodedata.normalize("NFKC", page.extract_text()) for page in reader.pages]
+    return reader, pages
+
+
+def _print(request, tmp_path_factory, options):
+    chromium_or_skip()  # before the edition is asked for: without Chromium, nothing is built
+    built = _copy_edition(request.getfixturevalue("camden_edition"), tmp_path_factory.mktemp("pdf"))
+    messages: list[str] = []
+    path = pdf.make_pdf(YEAR, AREA, stage_root=built.root / "stage", site_dir=built.root / "site",
+                        options=options, progress=messages.append)
+    reader, pages = _read(path)
+    return path, built, reader, "\n".join(pages), messages, pages
+
+
+@pytest.fixture(scope="module")
+def printed(request, tmp_path_factory):
+    """The default PDF (no appendices), for a committee meeting."""
+    return _print(request, tmp_path_factory, PdfOptions(committee_date=COMMITTEE_DATE))
+
+
+@pytest.fixture(scope="module")
+def printed_with_appendices(request, tmp_path_factory):
+    return _print(request, tmp_path_factory, PdfOptions(appendices=True))
 
 
 def test_pdf_is_written_into_the_published_edition(printed):
-    path, built, reader, _, messages = printed
+    path, built, reader, _, messages, _ = printed
     assert path == built.html_dir / f"analysis-book-{AREA}-{YEAR}.pdf"
     assert path.read_bytes().startswith(b"%PDF-")
     assert str(path) in messages[-1]
@@ -61,8 +90,8 @@ def _squeezed(text: str) -> str:
     return "".join(text.split()).replace("’", "'")
 
 
-def test_pdf_has_numbered_a4_pages_bookmarks_and_tags(printed):
-    _, _, reader, text, _ = printed
+def test_pdf_has_numbered_a4_pages_bookmarks_and_tags(printed_with_appendices):
+    _, _, reader, text, _, _ = printed_with_appendices
     for page in reader.pages:
         width, height = float(page.mediabox.width), float(page.mediabox.height)
         assert abs(width - 595) < 2 and abs(height - 842) < 2, (width, height)  # A4 in points
@@ -79,8 +108,8 @@ def test_pdf_has_numbered_a4_pages_bookmarks_and_tags(printed):
     assert title.startswith(f"{partnership['partnership_name']}: ") and YEAR in title
 
 
-def test_pdf_text_has_the_key_figures_and_every_section(printed):
-    _, _, _, text, _ = printed
+def test_pdf_text_has_the_key_figures_and_every_section(printed_with_appendices):
+    _, _, _, text, _, _ = printed_with_appendices
     figures = pd.read_csv(DataPaths().year(YEAR) / "figures.csv", dtype=str).set_index(["indicator_id", "period"])
     referrals = f"{int(figures.at[('front_door_referrals', YEAR), 'value']):,}"
     for expected in (referrals, "Key findings", "1 April 2024 to 31 March 2025", "Contents",
@@ -89,7 +118,192 @@ def test_pdf_text_has_the_key_figures_and_every_section(printed):
         assert expected in text, f"{expected!r} is not in the PDF"
 
 
-def test_pdf_leaves_out_the_code(printed):
-    _, _, _, text, _ = printed
+def test_pdf_leaves_out_the_code(printed_with_appendices):
+    _, _, _, text, _, _ = printed_with_appendices
     for code in ("Show code cell source", "from analysis", "page.glue"):
         assert code not in text, f"{code!r} is in the PDF"
+
+
+# --------------------------------------------------------------------------
+# Committee papers: cover, contents, key findings first, appendices, clean text
+# --------------------------------------------------------------------------
+
+
+def _bookmark_pages(reader) -> list[tuple[str, int]]:
+    found = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                found.append((item.title, reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline)
+    return found
+
+
+def _without_header_and_footer(page_text: str) -> str:
+    return re.sub(r"Page \d+ of \d+", "", page_text)
+
+
+def test_the_cover_is_a_sheet_of_its_own_naming_the_edition_version_and_meeting(printed):
+    path, built, reader, _, _, pages = printed
+    manifest = json.loads((built.html_dir / "manifest.json").read_text(encoding="utf-8"))
+    partnership = pd.read_csv(DataPaths().reference / "partnership.csv", dtype=str).iloc[0]
+    cover = " ".join(pages[0].split())
+    for expected in (partnership["partnership_name"], "Annual report 2024-25 1 April 2024 to 31 March 2025",
+                     "Camden (E09000007)", "For the meeting on 18 September 2025", "Version",
+                     manifest["git"]["commit"][:12], f"Printed {date.today().day} "):
+        assert expected in cover, f"{expected!r} is not on the cover: {cover}"
+    assert "Headline measures" not in cover and "Contents" not in pages[0].split("\n")[-3:]
+    assert printed_options(path) == PdfOptions(committee_date=COMMITTEE_DATE)
+
+
+def test_contents_come_second_with_the_page_each_chapter_is_on(printed):
+    _, _, reader, _, _, pages = printed
+    contents_page = _without_header_and_footer(pages[1])
+    assert contents_page.lstrip().splitlines()[0].strip() == "Contents"
+    listed = dict(re.findall(r"^\s*(.+?)\s+(\d+)\s*$", contents_page, flags=re.MULTILINE))
+    bookmarks: dict[str, int] = {}
+    for title, number in _bookmark_pages(reader):  # a chapter's title may be a later section's too
+        bookmarks.setdefault(title, number)
+    sections = pd.read_csv(DataPaths().reference / "sections.csv", dtype=str)
+    chapters = ["Key findings", *(t.replace("'", "’") for t in sections["title"])]
+    assert {title: int(listed.get(title, 0)) for title in chapters} == {title: bookmarks[title] for title in chapters}
+    # Key findings straight after the cover and the contents.
+    assert bookmarks["Key findings"] == 3
+    assert pages[2].split("Key findings", 1)[0].count("\n") <= 2
+
+
+def test_the_report_year_is_never_broken_across_lines(printed):
+    _, _, _, text, _, _ = printed
+    assert re.findall(r"\b20\d\d-\s*\n\s*\d\d\b", text) == []
+
+
+def test_bookmarks_are_the_headings_once_each(printed, printed_with_appendices):
+    for _, _, reader, _, _, _ in (printed, printed_with_appendices):
+        titles = [title for title, _ in _bookmark_pages(reader)]
+        doubled = [t for t in titles if len(t) % 2 == 0 and t[: len(t) // 2] == t[len(t) // 2:]
+                   or re.search(r"(\b\w+\b \b\w+\b).*\1", t)]
+        assert doubled == []
+        for heading in ("Where Camden stands out", "Who leads the partnership", "Referrals to the children's front door"):
+            assert heading.replace("'", "’") in titles or heading in titles, heading
+
+
+def test_the_appendices_are_left_out_unless_asked_for(printed, printed_with_appendices):
+    appendices = ("Methods", "Data dictionary", "What changed since the last edition", "Register of figures",
+                  "Provenance of this edition", "Data log, assumptions and caveats")
+    default = {title for title, _ in _bookmark_pages(printed[2])}
+    full = {title for title, _ in _bookmark_pages(printed_with_appendices[2])}
+    assert [t for t in appendices if t in default] == []
+    assert [t for t in appendices if t not in full] == []
+    assert "Reconciliation with national statistics" in default  # the last chapter of the findings
+    assert "Methods and data" in _without_header_and_footer(printed_with_appendices[5][1])
+    assert "Methods and data" not in _without_header_and_footer(printed[5][1])
+
+
+def test_nothing_that_only_works_on_screen_is_printed(printed, printed_with_appendices):
+    for _, _, _, text, _, _ in (printed, printed_with_appendices):
+        assert [phrase for phrase in SCREEN_ONLY_PHRASES if phrase in text] == []
+
+
+def test_every_table_fits_the_printed_width(printed_with_appendices, browser):
+    _, built, _, _, _, _ = printed_with_appendices
+    single = built.stage_dir / "_build" / "singlehtml" / pdf.SINGLE_PAGE_NAME
+    page, _, _, _ = pdf.open_for_print(browser, single, cover="<h1>Cover</h1>", dropped=[])
+    try:
+        overflow = page.evaluate("""(width) => {
+          const wide = [];
+          document.querySelectorAll('table').forEach(t => {
+            if (!t.getClientRects().length) return;
+            const box = t.parentElement;
+            if (t.scrollWidth > box.clientWidth + 1 || t.getBoundingClientRect().right > width + 1)
+              wide.push(`${t.querySelector('caption')?.textContent || t.className}: ${t.scrollWidth} > ${box.clientWidth}`);
+          });
+          document.querySelectorAll('article *').forEach(e => {
+            const r = e.getBoundingClientRect();
+            if (r.width && r.right > width + 1) wide.push(`${e.tagName}.${e.className}: right edge ${r.right}`);
+          });
+          return wide.slice(0, 10);
+        }""", pdf.PRINT_WIDTH_PX)
+        assert page.evaluate("() => document.querySelectorAll('table').length") > 40
+    finally:
+        page.context.close()
+    assert overflow == []
+
+
+# --------------------------------------------------------------------------
+# A rebuild prints the PDF again
+# --------------------------------------------------------------------------
+
+
+def test_a_rebuild_prints_the_pdf_again_with_the_same_options(request, tmp_path):
+    chromium_or_skip()
+    from analysis.build.pipeline import build_edition
+
+    built = _copy_edition(request.getfixturevalue("camden_edition"), tmp_path)
+    options = PdfOptions(appendices=True, committee_date=COMMITTEE_DATE)
+    path = pdf.make_pdf(YEAR, AREA, stage_root=tmp_path / "stage", site_dir=tmp_path / "site", options=options,
+                        progress=None)
+    before = _read(path)[0].metadata["/CreationDate"]
+    messages: list[str] = []
+    result = build_edition(YEAR, AREA, stage_root=tmp_path / "stage", site_dir=tmp_path / "site",
+                           progress=messages.append)
+    assert result.pdf_path == path and path.is_file()
+    assert _read(path)[0].metadata["/CreationDate"] != before, "the PDF is the old one"
+    assert printed_options(path) == options
+    assert any("Printing the PDF (the edition it replaced had one)" in m for m in messages)
+    assert not list(built.html_dir.parent.parent.parent.glob(".*-*"))  # no half-published folders
+
+
+def test_a_rebuild_without_chromium_publishes_the_html_and_says_how_to_install_it(request, tmp_path, monkeypatch):
+    chromium_or_skip()
+    from analysis.build.pipeline import build_edition
+
+    built = _copy_edition(request.getfixturevalue("camden_edition"), tmp_path)
+    pdf.make_pdf(YEAR, AREA, stage_root=tmp_path / "stage", site_dir=tmp_path / "site", progress=None)
+    old_manifest = (built.html_dir / "manifest.json").read_bytes()
+    monkeypatch.setenv(pdf.CHROMIUM_ENV, str(tmp_path / "no-such-chromium"))
+    with pytest.raises(pdf.PdfFailed) as caught:
+        build_edition(YEAR, AREA, stage_root=tmp_path / "stage", site_dir=tmp_path / "site", progress=None)
+    message = str(caught.value)
+    assert "is built and published" in message and "apt-get install chromium" in message
+    assert "python -m analysis pdf --year 2024-25 --area E09000007" in message
+    assert (built.html_dir / "index.html").is_file()
+    assert (built.html_dir / "manifest.json").read_bytes() != old_manifest, "the new HTML was not published"
+
+
+# --------------------------------------------------------------------------
+# Pictures of two printed pages, as a reader at a desk or on a phone sees them
+# --------------------------------------------------------------------------
+
+
+def test_screenshots_of_two_pdf_pages_at_both_sizes(printed):
+    """The cover and the first page of key findings, at 1366 and 390 pixels wide, into
+    _build/screenshots/ (make screenshots renders them with the pages of the site)."""
+    import subprocess
+
+    from PIL import Image
+
+    from browser_support import SCREENSHOT_DIR
+
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        reason = "pdftoppm (Debian's poppler-utils) is not installed, so the PDF pages cannot be pictured"
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(reason + " (CI=true: .ci/run installs it)")
+        pytest.skip(reason)
+    path, _, _, _, _, pages = printed
+    findings = next(number for number, text in enumerate(pages, start=1) if "Headline measures" in text)
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    for name, number in (("pdf-cover", 1), ("pdf-key-findings", findings)):
+        for size, width in (("desktop", 1366), ("phone", 390)):
+            target = SCREENSHOT_DIR / f"{name}-{size}"
+            subprocess.run([pdftoppm, "-f", str(number), "-l", str(number), "-singlefile", "-png",
+                            "-scale-to-x", str(width), "-scale-to-y", "-1", str(path), str(target)], check=True)
+            picture = target.with_suffix(".png")
+            with Image.open(picture) as image:
+                assert image.width == width and image.height > width, (picture, image.size)
+                # A printed page, not a blank one: dark text on most of it.
+                assert sum(image.convert("L").histogram()[:128]) > 500, f"{picture} looks blank"

@@ -111,11 +111,11 @@ def test_staged_edition_is_found_from_the_output_folder(registers_dir, monkeypat
 
 def test_register_table_names_each_page_and_keeps_every_row(registers_dir):
     register = collect_register(registers_dir, BOOK_ORDER[:4])
-    sections = pd.DataFrame([{"notebook": "92_methods", "title": "Methods"}])
-    table = register_table(register, sections)
+    table = register_table(register, {"00_key_findings": "Key findings", "92_methods": "Methods"})
     assert list(table.columns) == ["Page title", "Page", "Name", "Indicator", "Text shown", "Raw value", "Unit",
                                    "Period", "Kind of source", "Source"]
-    assert list(table["Page title"]) == ["00_key_findings", "00_key_findings", "Methods", "91_changes", "91_changes"]
+    # A page without a title (none given for 91_changes here) is named by its notebook.
+    assert list(table["Page title"]) == ["Key findings", "Key findings", "Methods", "91_changes", "91_changes"]
     assert list(table["Name"]) == list(register["name"])
 
 
@@ -139,21 +139,36 @@ def manifest(tmp_path):
 
 
 def test_provenance_tables_read_the_manifest(manifest):
-    assert parameters_table(manifest).to_dict("records")[:2] == [
-        {"Parameter": "year", "Value": "2024-25"}, {"Parameter": "area_code", "Value": "E09000007"}]
+    # Parameters and code in words: no Python names, no True/False/None.
+    assert parameters_table(manifest).to_dict("records") == [
+        {"Parameter": "Edition (financial year)", "Value": "2024-25"}, {"Parameter": "Area code", "Value": "E09000007"},
+        {"Parameter": "Data folder", "Value": "the project's data/ folder"}]
     code = dict(zip(code_table(manifest)["Item"], code_table(manifest)["Value"]))
-    assert code["available"] == "False" and "not a git working tree" in code["note"]  # tmp_path is no repository
-    assert code["build started (UTC)"] == "2025-06-30T09:15:02+00:00" and code["python"].count(".") == 2
+    # tmp_path is no repository
+    assert code["Code version (git commit)"].startswith("Not recorded: ") and "not a git working tree" in code[
+        "Code version (git commit)"]
+    assert code["Build started (UTC)"] == "2025-06-30T09:15:02+00:00" and code["Python"].count(".") == 2
     packages = packages_table(manifest)
     assert list(packages["Package"]) == list(manifest["packages"]) and "pandas" in set(packages["Package"])
     assert list(input_files_table(manifest).columns) == ["File", "SHA-256", "Bytes"]
-    assert notebook_seconds_table(manifest).to_dict("records") == [
-        {"Notebook": "notebooks/01_context.ipynb", "Seconds": "3.0"},
-        {"Notebook": "notebooks/92_methods.ipynb", "Seconds": "12.2"}]
+    assert notebook_seconds_table(manifest, {"01_context": "Context and population"}).to_dict("records") == [
+        {"Page": "Context and population", "Notebook": "notebooks/01_context.ipynb", "Seconds": "3.0"},
+        {"Page": "92_methods", "Notebook": "notebooks/92_methods.ipynb", "Seconds": "12.2"}]
+
+
+@pytest.mark.parametrize("dirty, expected", [(False, "No"), (True, "Yes: the SHA-256 of the changes is " + "a" * 64)])
+def test_the_code_version_is_said_in_words(manifest, dirty, expected):
+    manifest["git"] = {"available": True, "commit": "c" * 40, "dirty": dirty, "note": None,
+                       "uncommitted_sha256": "a" * 64 if dirty else None}
+    code = code_table(manifest)
+    assert code.to_dict("records")[:2] == [{"Item": "Code version (git commit)", "Value": "c" * 40},
+                                           {"Item": "Uncommitted changes", "Value": expected}]
+    shown = " ".join(code["Value"]) + " ".join(parameters_table(manifest)["Value"])
+    assert not {"True", "False", "None"} & set(shown.replace(":", " ").split()), shown
 
 
 @pytest.mark.parametrize("key, table", [("git", code_table), ("packages", packages_table),
-                                        ("notebook_seconds", notebook_seconds_table)])
+                                        ("notebook_seconds", lambda manifest: notebook_seconds_table(manifest, {}))])
 def test_a_manifest_without_a_key_is_an_error_not_an_empty_table(manifest, key, table):
     del manifest[key]
     with pytest.raises(KeyError, match=key):
@@ -222,7 +237,7 @@ def test_year_files_are_read_as_excel_saves_them(tmp_path):
 
 
 def _provenance_notebook(manifest) -> dict:
-    outputs = [table_html(code_table(manifest), "code"), table_html(notebook_seconds_table(manifest), "seconds"),
+    outputs = [table_html(code_table(manifest), "code"), table_html(notebook_seconds_table(manifest, {}), "seconds"),
                table_html(input_files_table(manifest), "inputs")]
     return {"cells": [{"cell_type": "code", "outputs": [{"output_type": "display_data", "metadata": {},
                                                          "data": {"text/html": html, "text/plain": "HTML"}}]}
@@ -242,3 +257,16 @@ def test_the_provenance_notebook_may_differ_in_build_times_only(manifest, relati
     later = manifest | {"build_started_utc": "2025-07-02T08:00:00+00:00"}
     assert (normalise_json(_provenance_notebook(manifest), "notebooks/92_methods.ipynb")
             != normalise_json(_provenance_notebook(later), "notebooks/92_methods.ipynb"))
+
+
+def test_a_pages_title_is_its_notebooks_first_heading(tmp_path):
+    from analysis.assurance.edition import notebook_title
+
+    def notebook(*cells):
+        path = tmp_path / f"{len(list(tmp_path.iterdir()))}_page.ipynb"
+        path.write_text(json.dumps({"cells": [{"cell_type": kind, "source": text} for kind, text in cells]}))
+        return path
+
+    assert notebook_title(notebook(("code", "# not a heading"), ("markdown", ["Intro\n", "# Key findings\n"]))) == \
+        "Key findings"
+    assert notebook_title(notebook(("markdown", "## Only a subheading"))) == "1_page"

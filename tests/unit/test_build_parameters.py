@@ -51,9 +51,9 @@ def _refused(tmp_path: Path, year: str, area: str, **options) -> ParameterError:
         ("2024/25", AREA, None, _year_message("2024/25")),
         ("2024-26", AREA, None, _year_message("2024-26")),
         (YEAR, "E0900007", None,
-         "area code 'E0900007' is not in the form E followed by 8 digits, for example E09000007"),
+         "area code 'E0900007' is not an ONS area code: E followed by 8 digits"),
         (YEAR, "W06000015", None,
-         "area code 'W06000015' is not in the form E followed by 8 digits, for example E09000007"),
+         "area code 'W06000015' is not an ONS area code: E followed by 8 digits"),
         (YEAR, AREA, "does-not-exist", "data folder {missing} does not exist; give an existing "
          "folder that holds reference/, partnership/2024-25/ and national/"),
     ],
@@ -71,7 +71,7 @@ def test_jobs_must_be_positive(tmp_path):
 
 def test_area_code_form():
     assert check_area_code(" E09000019 ") == "E09000019"
-    with pytest.raises(ParameterError, match="'camden' is not in the form E followed by 8 digits"):
+    with pytest.raises(ParameterError, match="'camden' is not an ONS area code: E followed by 8 digits"):
         check_area_code("camden")
 
 
@@ -124,3 +124,25 @@ def test_data_folder_must_be_inside_the_project_unless_allowed(tmp_path):
     (tmp_path / "a-file").write_text("x")
     with pytest.raises(ParameterError, match="is a file, not a folder"):
         validate_data_dir(tmp_path / "a-file", YEAR, [tmp_path])
+
+
+@pytest.mark.parametrize("replaced, successors", [("E10000023", ["E06000065"]),
+                                                  ("E10000006", ["E06000063", "E06000064"])])
+def test_a_code_replaced_by_reorganisation_is_refused_naming_its_successors(tmp_path, replaced, successors):
+    error = _refused(tmp_path, YEAR, replaced)
+    assert isinstance(error, UnknownAreaError)
+    names = pd.read_csv(DataPaths().national / "areas.csv", dtype=str).set_index("area_code")["area_name"]
+    assert str(error).startswith(
+        f"{replaced} ({names[replaced]}) was replaced on 1 April 2023 by "
+        + " and ".join(f"{code} ({names[code]})" for code in successors)
+        + "; build " + " or ".join(f"--area {code}" for code in successors))
+
+
+def test_the_command_line_refuses_a_replaced_code_with_exit_code_2(tmp_path, capsys):
+    from analysis import cli
+
+    code = cli.main(["build", "--year", YEAR, "--area", "E10000023", "--stage-dir", str(tmp_path / "stage"),
+                     "--site-dir", str(tmp_path / "site")])
+    assert code == 2
+    assert "build --area E06000065" in capsys.readouterr().err
+    assert not (tmp_path / "stage").exists() and not (tmp_path / "site").exists()

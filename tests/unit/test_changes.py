@@ -139,3 +139,12 @@ def test_first_edition_has_nothing_to_compare():
     assert change_summary(partnership) == (
         "There is no previous edition to compare with: this edition (2024-25) is the first, as there are no "
         "partnership figures for 2023-24. The next edition will list here how each figure changed.")
+
+
+def test_a_profile_glues_no_sentence_about_partnership_figures(tmp_path):
+    from analysis.pages.changes import glue_changes
+    from analysis.pages.page import Page
+
+    page = Page("91_changes", "2024-25", "E08000035", "", str(tmp_path))
+    glue_changes(page, summary_name=None, methods_name="methods")
+    assert [row["name"] for row in page._register_rows] == ["methods"]

@@ -11,7 +11,6 @@ import pytest
 from analysis import cli
 from analysis.build import pipeline
 from analysis.build.failures import BuildFailed
-from analysis.config import DEFAULT_AREA
 from analysis.errors import InputError, InputProblem, ParameterError
 from analysis.periods import ReportYear
 
@@ -49,7 +48,7 @@ def test_build_help_explains_every_option_with_defaults(capsys):
     out = capsys.readouterr().out
     for option in ("--year", "--area", "--data-dir", "--jobs", "--stage-dir", "--site-dir"):
         assert option in out
-    assert f"(default: {DEFAULT_AREA}" in out and "(default: 2)" in out
+    assert "(default: the partnership's own area" in out and "(default: 2)" in out
     assert "examples:" in out and "exit codes:" in out
 
 
@@ -71,7 +70,7 @@ def test_bad_area_exits_2(capsys):
     code, _, err = run(capsys, "build", "--year", "2024-25", "--area", "camden")
     assert code == 2
     assert err.strip() == (
-        "error: area code 'camden' is not in the form E followed by 8 digits, for example E09000007"
+        "error: area code 'camden' is not an ONS area code: E followed by 8 digits"
     )
 
 
@@ -158,3 +157,18 @@ def test_import_national_missing_folder_exits_2(capsys, tmp_path):
     code, _, err = run(capsys, "import-national", str(tmp_path / "nowhere"))
     assert code == 2
     assert err.strip() == f"error: folder {tmp_path / 'nowhere'} does not exist or is not a folder"
+
+
+def test_without_area_the_partnerships_own_area_is_used(tmp_path):
+    import argparse
+    import csv
+
+    from analysis.config import PROJECT_ROOT
+    from analysis.errors import ParameterError
+
+    with open(PROJECT_ROOT / "data" / "reference" / "partnership.csv", newline="", encoding="utf-8") as handle:
+        own = next(csv.DictReader(handle))["area_code"]
+    assert cli._partnership_area(argparse.Namespace(data_dir=None)) == own
+    (tmp_path / "reference").mkdir()  # a data folder that names no partnership
+    with pytest.raises(ParameterError, match="no --area given.*partnership.csv names no partnership area"):
+        cli._partnership_area(argparse.Namespace(data_dir=tmp_path))

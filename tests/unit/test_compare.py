@@ -304,3 +304,64 @@ def test_indicator_change_says_which_year_cannot_be_compared(national):
     assert first_year.direction == compare.NOT_COMPARABLE
     assert (first_year.missing_year, first_year.missing_symbol) == (2023, "")
     assert first_year.period_type == "snapshot_31_march"
+
+
+# ---------------------------------------------------------------- reorganisation
+def _reorganised(old_code_of_successor: str) -> pd.DataFrame:
+    """A county replaced by a unitary on 1 April 2023: the county's rows up to 2023, the
+    unitary's from 2022 (DfE published both for 2022-23 in some tables)."""
+    rows = []
+    for period, value in ((2021, 11.0), (2022, 12.0), (2023, 13.0)):
+        rows.append(dict(row("synthetic_pct", period, "E10000901", "Synthetic County", "Local authority", value),
+                         old_la_code="901"))
+    for period, value in ((2023, 23.0), (2024, 24.0), (2025, 25.0)):
+        rows.append(dict(row("synthetic_pct", period, "E06000901", "Synthetic Unitary", "Local authority", value),
+                         old_la_code=old_code_of_successor))
+    return pd.DataFrame(rows)
+
+
+def test_a_successor_published_under_the_same_dfe_code_continues_its_predecessors_series():
+    national = _reorganised("901")
+    table = compare.trend(national, "synthetic_pct", "E06000901", CATALOGUE, predecessors=["E10000901"])
+    assert table["time_period"].tolist() == [2021, 2022, 2023, 2024, 2025]
+    # the successor's own row wins for a year both have; joined rows keep the predecessor's code
+    assert table["value"].tolist() == [11.0, 12.0, 23.0, 24.0, 25.0]
+    assert table["area_code"].tolist() == ["E10000901"] * 2 + ["E06000901"] * 3
+    assert compare.joined_predecessors(national, "E06000901", ["E10000901"]) == ["E10000901"]
+
+
+def test_a_successor_with_its_own_dfe_code_starts_its_own_series():
+    national = _reorganised("942")  # a county split in two: each part has a new authority code
+    table = compare.trend(national, "synthetic_pct", "E06000901", CATALOGUE, predecessors=["E10000901"])
+    assert table["time_period"].tolist() == [2023, 2024, 2025]
+    assert compare.joined_predecessors(national, "E06000901", ["E10000901"]) == []
+    unjoined = compare.trend(national, "synthetic_pct", "E06000901", CATALOGUE)
+    assert unjoined["time_period"].tolist() == [2023, 2024, 2025]
+
+
+def test_an_abolished_authority_is_not_counted_as_suppressed(national, neighbours):
+    abolished = row("synthetic_pct", 2025, "E10000909", "Synthetic Abolished County", "Local authority", NAN, "z")
+    national = pd.concat([national, pd.DataFrame([abolished])], ignore_index=True)
+    counted = compare.benchmark(national, neighbours, "synthetic_pct", "E09000903", 2025, CATALOGUE)
+    assert "Synthetic Abolished County" in counted.not_ranked
+    result = compare.benchmark(national, neighbours, "synthetic_pct", "E09000903", 2025, CATALOGUE,
+                               abolished=["E10000909"])
+    assert result.not_ranked == ["Synthetic Borough 8", "Synthetic Borough 9"]
+    assert (result.rank, result.ranked) == (counted.rank, counted.ranked)
+
+
+def test_the_neighbours_average_is_shown_only_with_enough_neighbours(national, neighbours):
+    minimum = compare.MINIMUM_NEIGHBOURS_FOR_AVERAGE
+    result = compare.benchmark(national, neighbours, "synthetic_pct", "E09000903", 2025, CATALOGUE)
+    assert (result.neighbours_with_value, result.neighbours_in_model) == (2, 3)
+    assert result.neighbour_average_shown is (2 >= minimum)
+    # enough neighbours with a value: every borough with a published value but the area itself
+    published = [code for code, v in LA_VALUES.items() if not isinstance(v, str) and code != "E09000903"]
+    many = pd.DataFrame({"model": "2025", "area_code": "E09000903", "rank": range(1, len(published) + 1),
+                         "neighbour_code": published, "neighbour_name": published, "closeness": "Close"})
+    result = compare.benchmark(national, many, "synthetic_pct", "E09000903", 2025, CATALOGUE)
+    assert result.neighbours_with_value == len(published)
+    assert result.neighbour_average_shown is (len(published) >= minimum)
+    for used in (minimum - 1, minimum):
+        fewer = compare.benchmark(national, many.head(used), "synthetic_pct", "E09000903", 2025, CATALOGUE)
+        assert fewer.neighbour_average_shown is (used >= minimum)

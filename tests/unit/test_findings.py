@@ -187,3 +187,14 @@ def test_inspection_outcomes_come_from_the_lists(tmp_path):
     register = pd.read_csv(page.register_path, dtype=str, keep_default_na=False).set_index("name")
     first = inspections.iloc[0]
     assert register.at["summary_inspection", "text"] == f"{first['item']} \u2014 {first['detail']}."
+
+
+def test_a_rate_tiles_unit_is_set_apart_from_its_number():
+    tile = Tile("cpp", "Children on a child protection plan", "42.8 per 10,000 children", "31 March 2025", "",
+                "No earlier figure to compare with", "Not tested", "", "Child protection", "04_child_protection",
+                [], "rate_per_10000")
+    figure = BeautifulSoup(tile_html(tile), "html.parser").find(class_="analysis-tile-figure")
+    assert figure.find(class_="analysis-tile-unit").get_text() == "per 10,000 children"
+    assert figure.get_text(" ", strip=True) == "42.8 per 10,000 children"
+    assert "analysis-tile-unit" not in tile_html(Tile("n", "Referrals", "8,583", "2024-25", "", "", "", "", "s", "s",
+                                                       [], "count"))

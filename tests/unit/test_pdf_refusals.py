@@ -84,3 +84,24 @@ def test_make_pdf_is_a_thin_wrapper():
                                capture_output=True, text=True, timeout=60)
     assert completed.returncode == 0, completed.stderr
     assert "-m analysis pdf --year 2025-26 --area E09000001" in completed.stdout
+
+
+def test_command_line_refuses_a_bad_committee_date_naming_it(capsys):
+    assert cli.main(["pdf", "--year", YEAR, "--committee-date", "2025-02-30"]) == cli.EXIT_BAD_PARAMETERS
+    err = capsys.readouterr().err
+    assert "'2025-02-30'" in err and "YYYY-MM-DD" in err and "Traceback" not in err
+
+
+def test_help_says_the_appendices_are_left_out_by_default(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["pdf", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "By default the PDF leaves out the appendices" in out
+    assert "--appendices" in out and "--committee-date" in out
+
+
+def test_make_pdf_passes_the_appendices_and_committee_date_on():
+    completed = subprocess.run(["make", "-n", "pdf", "APPENDICES=1", "COMMITTEE_DATE=2025-09-18"], cwd=PROJECT_ROOT,
+                               capture_output=True, text=True, timeout=60)
+    assert completed.returncode == 0, completed.stderr
+    assert "--appendices --committee-date 2025-09-18" in completed.stdout

@@ -133,3 +133,18 @@ def test_code_changes_are_named(tmp_path):
     assert code_changed(same, manifest("b", commit="abc", dirty=True, uncommitted_sha256="1")) is None
     assert "commit abc" in code_changed(same, manifest("c", commit="def", dirty=False))
     assert "uncommitted" in code_changed(same, manifest("d", commit="abc", dirty=True, uncommitted_sha256="2"))
+
+
+def test_the_published_pdf_is_not_compared_but_any_other_extra_file_is(tmp_path):
+    from analysis.assurance.reproducibility import PUBLISHED_NOT_COMPARED, compare_folders
+
+    published, rebuilt = tmp_path / "published", tmp_path / "rebuilt"
+    for folder in (published, rebuilt):
+        folder.mkdir()
+        (folder / "index.html").write_text("<p>same</p>")
+    (published / "analysis-book-E09000007-2024-25.pdf").write_bytes(b"%PDF-printed later")
+    count, differences = compare_folders(published, rebuilt, "published edition", PUBLISHED_NOT_COMPARED)
+    assert (count, differences) == (1, [])
+    (published / "notes.txt").write_text("an extra file")
+    _, differences = compare_folders(published, rebuilt, "published edition", PUBLISHED_NOT_COMPARED)
+    assert [d.file for d in differences] == ["notes.txt"]

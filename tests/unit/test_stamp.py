@@ -102,3 +102,16 @@ def test_site_index_lists_every_edition_latest_first(tmp_path):
     index = (site_dir / "index.html").read_text()
     assert index.index("2025-26") < index.index("2024-25") and "(latest)" in index
     assert listed[0].data_fingerprint in index
+
+
+def test_the_site_index_says_which_kind_of_edition_each_is():
+    from analysis.site.index import Edition, render_index
+
+    report = Edition("E09000001", "Area A", "2024-25", "E09000001/2024-25/index.html",
+                     title="Area A Safeguarding Children Partnership: annual report 2024-25")
+    profile = Edition("E08000001", "Area B", "2024-25", "E08000001/2024-25/index.html",
+                      title="Area B: children's safeguarding statistics 2024-25")
+    untitled = Edition("E08000002", "Area C", "2024-25", "E08000002/2024-25/index.html")
+    links = [a.get_text() for a in BeautifulSoup(render_index([report, profile, untitled]), "html.parser").select("li a")]
+    assert links == ["Area A Safeguarding Children Partnership: annual report 2024-25",
+                     "Area B: children's safeguarding statistics 2024-25", "Area C 2024-25"]

@@ -6,6 +6,8 @@ national extract counted here independently of the ranking code.
 """
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 from bs4 import BeautifulSoup
 
@@ -136,3 +138,63 @@ def test_the_unit_is_written_once_after_the_measure_and_the_figures_are_numbers(
     assert figures["area"] == f"{published:.1f}"
     # A measure that already names its unit does not repeat it.
     assert measure_and_figures("Re-referrals (%)", result)[0] == "Re-referrals (%)"
+
+
+def test_short_cells_are_kept_on_one_line_and_long_ones_may_wrap():
+    table = pd.DataFrame({"Measure": ["Children looked after away from placement without authorisation (%)"],
+                          "Period": ["2023-24"], "Rank": ["146 / 149"], "Camden": ["21"]})
+    cells = re.findall(r"<td([^>]*)>([^<]*)</td>", table_html(table, "t"))
+    assert [(text, 'class="short-cell"' in attributes) for attributes, text in cells] == [
+        ("Children looked after away from placement without authorisation (%)", False),
+        ("2023-24", True), ("146 / 149", True), ("21", True)]
+
+
+# ---------------------------------------------------------------- comparators and periods in the summary
+def _extract_value(indicator: str, period: int, area: str) -> float:
+    values = pd.read_csv(DataPaths().national / "national_indicators.csv", dtype={"symbol": str})
+    return float(values[(values["indicator_id"] == indicator) & (values["time_period"] == period)
+                        & (values["area_code"] == area)]["value"].iloc[0])
+
+
+def _summary_table(area: str, indicators: list[str], tmp_path) -> pd.DataFrame:
+    from analysis.pages.page import Page
+
+    view = Page("02_front_door", "2024-25", area, "", str(tmp_path)).national()
+    shown = view.summary(indicators)
+    soup = _soup(shown.data)
+    headers = [th.get_text() for th in soup.select("thead th")]
+    return pd.DataFrame([[td.get_text() for td in tr.find_all("td")] for tr in soup.select("tbody tr")],
+                        columns=headers)
+
+
+def test_a_london_borough_is_compared_with_london_and_with_inner_london(tmp_path):
+    indicator = "cin_rereferrals_pct"
+    table = _summary_table("E09000007", [indicator], tmp_path)
+    assert {"Region (London)", "Sub-region (Inner London)"} <= set(table.columns)
+    row = table.iloc[0]
+    # the London and Inner London figures as the extract has them, to DfE's one decimal place
+    assert row["Region (London)"] == f"{_extract_value(indicator, 2025, 'E12000007'):.1f}"
+    assert row["Sub-region (Inner London)"] == f"{_extract_value(indicator, 2025, 'E13000001'):.1f}"
+    assert re.fullmatch(r"\d+\.\d \(average of \d+ of 10\)", row["Statistical neighbours (average)"])
+
+
+def test_an_authority_outside_london_has_one_region_column(tmp_path):
+    table = _summary_table("E08000035", ["cin_rereferrals_pct"], tmp_path)  # Leeds
+    assert [c for c in table.columns if c.startswith(("Region", "Sub-region"))] == [
+        "Region (Yorkshire and The Humber)"]
+
+
+def test_a_figure_older_than_the_edition_says_it_is_the_latest_published(tmp_path):
+    from analysis.pages.page import Page
+
+    values = pd.read_csv(DataPaths().national / "national_indicators.csv", dtype={"symbol": str})
+    catalogue = national_catalogue().set_index("indicator_id")
+    camden = values[(values["area_code"] == "E09000007")
+                    & values["indicator_id"].map(catalogue["period_type"]).eq("reporting_year")]
+    latest = camden.groupby("indicator_id")["time_period"].max()
+    old, current = latest[latest < 2025].index[0], latest[latest == 2025].index[0]
+    view = Page("06_children_missing", "2024-25", "E09000007", "", str(tmp_path)).national()
+    assert view.period_text(old, int(latest[old])).endswith("(latest published)")
+    assert view.period_text(current, 2025) == "2024-25"
+    table = _summary_table("E09000007", [old, current], tmp_path)
+    assert table["Period"].str.endswith("(latest published)").tolist() == [True, False]

@@ -462,7 +462,7 @@ def test_cli_validate_of_the_project_data(capsys):
     (["validate", "--year", "2025/26"], "is not in the form YYYY-YY"),
     (["validate", "--year", "2025-27"], "does not name two consecutive years"),
     (["validate", "--year", YEAR, "--area", "E09999999"], "is not a local authority in the national statistics"),
-    (["validate", "--year", YEAR, "--area", "E0900007"], "is not in the form E followed by 8 digits"),
+    (["validate", "--year", YEAR, "--area", "E0900007"], "is not an ONS area code: E followed by 8 digits"),
 ])
 def test_cli_validate_refuses_bad_parameters(argv, message, capsys):
     assert cli.main(argv) == 2

@@ -5,6 +5,7 @@ wording and the numbers it reads stay in step; ranks use plain stand-ins for a B
 """
 from __future__ import annotations
 
+from datetime import date
 from types import SimpleNamespace
 
 import pytest
@@ -44,12 +45,6 @@ def test_describe_change_between_editions():
     assert wording.describe_change(79.4, 81.0, "percentage", 1) == "up 1.6 percentage points"
     assert wording.describe_change(5, 5, "count", 0) == "unchanged"
     assert wording.describe_change(0, 3, "count", 0) == "up 3"  # no percentage change from zero
-
-
-def test_trend_headline_follows_the_data():
-    assert wording.trend_headline("Referrals", 8174, 8583) == "Referrals rose on the previous period"
-    assert wording.trend_headline("Victims", 45, 26) == "Victims fell on the previous period"
-    assert wording.trend_headline("Victims", 26, 26) == "Victims were unchanged on the previous period"
 
 
 def test_national_gap_in_points_or_units_rounded_half_up():
@@ -119,15 +114,60 @@ def test_not_comparable_says_why():
     assert wording.year_on_year_verdict(no_figure) == "No figure for 2023-24, so the two years cannot be compared"
 
 
+def _change(significant, direction):
+    return SimpleNamespace(significant=significant, direction=direction)
+
+
 def test_trend_chart_title_only_as_strong_as_the_test():
-    assert wording.trend_chart_title("Camden", "Referrals per 10,000", "2024-25", True, "up") == \
+    assert wording.trend_chart_title("Camden", "Referrals per 10,000", "2024-25", _change(True, "up")) == \
         "Camden: referrals per 10,000 increased in 2024-25"
-    assert wording.trend_chart_title("Camden", "Referrals", "2024-25", True, "down") == \
+    assert wording.trend_chart_title("Camden", "Referrals", "2024-25", _change(True, "down")) == \
         "Camden: referrals decreased in 2024-25"
-    assert wording.trend_chart_title("Camden", "Referrals", "2024-25", False, "up") == \
-        "Camden: referrals in 2024-25 was within the range of normal year-to-year variation"
-    assert wording.trend_chart_title("Camden", "Referrals", "2024-25", None, "not comparable") == \
+    assert wording.trend_chart_title("Camden", "Referrals", "2024-25", _change(False, "up")) == \
+        "Camden: the change in referrals in 2024-25 was within the range of normal year-to-year variation"
+    assert wording.trend_chart_title("Camden", "Referrals", "2024-25", _change(None, "not comparable")) == \
         "Camden: referrals, 2024-25 against earlier years"
+    assert wording.trend_chart_title("Camden", "Referrals", "2024-25") == \
+        "Camden: referrals, 2024-25 against earlier years"
+
+
+def test_trend_chart_title_leads_with_the_level_when_far_from_england():
+    # Camden's looked-after children going missing: 22% against England's 11% in 2024-25.
+    title = wording.trend_chart_title("Camden", "Children looked after who went missing (%)", "2024-25",
+                                      _change(False, "up"), area_value=22, england_value=11,
+                                      unit="percentage", decimals=0)
+    assert title == ("Camden: children looked after who went missing (%) was about twice England's in 2024-25 "
+                     "(22% against 11%)")
+    significant = wording.trend_chart_title("Camden", "Rate", "2024-25", _change(True, "down"), area_value=30,
+                                            england_value=60, unit="rate_per_10000", decimals=0)
+    assert significant.endswith("(30 per 10,000 children against 60 per 10,000 children) "
+                                "and decreased significantly on the year before")
+    assert "about half England's" in significant
+
+
+def test_trend_chart_title_leads_with_the_trend_when_close_to_england():
+    # Within a quarter of England's figure either way, the change on the year is the story.
+    for area in (76, 124):
+        assert wording.trend_chart_title("Camden", "Rate", "2024-25", _change(True, "up"), area_value=area,
+                                         england_value=100, unit="rate_per_10000") == "Camden: rate increased in 2024-25"
+    assert "England" in wording.trend_chart_title("Camden", "Rate", "2024-25", _change(True, "up"), area_value=125,
+                                                  england_value=100, unit="rate_per_10000")
+
+
+@pytest.mark.parametrize("area, words", [
+    (300, "about 3 times England's"), (250, "about 2.5 times England's"), (200, "about twice England's"),
+    (175, "about twice England's"), (174, "above England's"), (125, "above England's"),
+    (124, "close to England's"), (100, "close to England's"), (76, "close to England's"),
+    (75, "below England's"), (61, "below England's"), (60, "about half England's"),
+    (40, "about half England's"), (39, "less than half England's"),
+])
+def test_against_england_in_words(area, words):
+    assert wording.against_england(area, 100) == words
+
+
+def test_against_england_needs_a_positive_england_figure():
+    with pytest.raises(ValueError, match="positive"):
+        wording.against_england(10, 0)
 
 
 # ---------------------------------------------------------------- ranks and quartiles
@@ -238,3 +278,29 @@ def test_symbol_meanings_read_after_is():
     # 'The 2024 figure is <meaning>' must be English: no verb or bare adjective phrase first.
     for symbol, meaning in SYMBOLS.items():
         assert not meaning.split()[0] in {"rounds", "low", "is"}, (symbol, meaning)
+
+
+# ---------------------------------------------------------------- periods, neighbours, reorganisation
+def test_a_period_older_than_the_edition_says_so():
+    assert wording.latest_published_period("2022-23") == "2022-23 (latest published)"
+    assert wording.latest_published_period("31 March 2023") == "31 March 2023 (latest published)"
+
+
+def test_the_neighbour_cell_says_how_many_neighbours_had_a_value():
+    assert wording.neighbour_average_cell("17.2", 9, 10, True) == "17.2 (average of 9 of 10)"
+    assert wording.neighbour_average_cell("17.2", 3, 10, False) == "too few (3 of 10)"
+    assert "at least 5 of them" in wording.neighbour_minimum_sentence(5)
+
+
+def test_a_joined_series_names_the_predecessor_and_the_dfe_code():
+    note = wording.joined_series_note("North Yorkshire", "E10000023", date(2023, 4, 1), "815")
+    assert note == ("Before 1 April 2023: North Yorkshire (E10000023), the authority replaced on that date, "
+                    "published by DfE under the same authority code 815.")
+
+
+def test_a_series_that_cannot_be_joined_says_where_it_starts():
+    note = wording.series_start_note("Cumberland", "Cumbria", "E10000006", date(2023, 4, 1), "31 March 2024")
+    assert note.startswith("Cumberland replaced part of Cumbria (E10000006) on 1 April 2023;")
+    assert note.endswith("so the series starts at 31 March 2024, the first figure published for Cumberland.")
+    whole = wording.series_start_note("New", "Old", "E10000999", date(2021, 4, 1), "2021-22", in_part=False)
+    assert whole.startswith("New replaced Old (E10000999) on 1 April 2021;")

@@ -8,6 +8,7 @@ page's register of figures is ``_data/<page>/register.csv`` beside ``output_dir`
 """
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,18 @@ def collect_register(registers_dir: Path, notebooks: list[str]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)[REGISTER_COLUMNS]
 
 
+def notebook_title(path: Path) -> str:
+    """The title of a notebook's page: its first level-one heading (the notebook's name
+    when it has none)."""
+    cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
+    for cell in cells:
+        if cell["cell_type"] == "markdown":
+            for line in "".join(cell["source"]).splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return Path(path).stem
+
+
 @dataclass(frozen=True)
 class StagedEdition:
     """The staged edition an assurance notebook runs in."""
@@ -75,6 +88,13 @@ class StagedEdition:
     def copy_manifest(self, folder: Path | str = ".") -> None:
         """Put a copy of the run manifest in ``folder`` (the page's own), to be downloaded."""
         shutil.copyfile(self.manifest_path, Path(folder) / MANIFEST_NAME)
+
+    def page_titles(self) -> dict[str, str]:
+        """Each section page's title (the first heading of its executed notebook), by notebook
+        name ('00_key_findings' -> 'Key findings'). The assurance pages, still running, are
+        not among them."""
+        return {Path(notebook).stem: notebook_title(self.stage_dir / notebook)
+                for notebook in section_notebooks(self.manifest())}
 
     def register(self) -> pd.DataFrame:
         """Every section page's register of figures, in book order."""

@@ -41,7 +41,7 @@ KEY_PACKAGES = (
     "pandas",
     "numpy",
     "matplotlib",
-    "seaborn",
+    "afcharts",
 )
 
 

@@ -14,6 +14,7 @@ and returns a table, so each can be tested without building the book.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pandas as pd
 
@@ -81,10 +82,9 @@ REGISTER_HEADINGS = {"page": "Page", "name": "Name", "indicator_id": "Indicator"
                      "source_kind": "Kind of source", "source": "Source"}
 
 
-def register_table(register: pd.DataFrame, sections: pd.DataFrame) -> pd.DataFrame:
-    """The register as the page shows it: each row with its page's title first (pages that
-    are not report sections, such as the key findings, are named by their notebook)."""
-    titles = dict(zip(sections["notebook"], sections["title"]))
+def register_table(register: pd.DataFrame, titles: dict[str, str]) -> pd.DataFrame:
+    """The register as the page shows it: each row with its page's title first (``titles``
+    maps a notebook's name to its page's title, as StagedEdition.page_titles gives them)."""
     shown = register.rename(columns=REGISTER_HEADINGS)
     shown.insert(0, "Page title", register["page"].map(titles).fillna(register["page"]))
     return shown
@@ -95,17 +95,44 @@ def register_table(register: pd.DataFrame, sections: pd.DataFrame) -> pd.DataFra
 # --------------------------------------------------------------------------
 
 
+PARAMETER_LABELS = {
+    "year": "Edition (financial year)",
+    "area_code": "Area code",
+    "area_name": "Area",
+    "jobs": "Notebooks executed at the same time",
+    "data_dir": "Data folder",
+}
+
+
 def parameters_table(manifest: dict) -> pd.DataFrame:
-    return pd.DataFrame([{"Parameter": name, "Value": "" if value is None else str(value)}
-                         for name, value in manifest["parameters"].items()], columns=["Parameter", "Value"])
+    """The parameters the edition was built with, in words ('Data folder: the project's data/
+    folder' when none was given)."""
+    rows = []
+    for name, value in manifest["parameters"].items():
+        if name == "data_dir" and not value:
+            value = "the project's data/ folder"
+        rows.append({"Parameter": PARAMETER_LABELS.get(name, name.replace("_", " ")),
+                     "Value": "" if value is None else str(value)})
+    return pd.DataFrame(rows, columns=["Parameter", "Value"])
 
 
 def code_table(manifest: dict) -> pd.DataFrame:
-    """The git state (commit, uncommitted changes), the Python version and when the build started."""
-    rows = [{"Item": name, "Value": str(value)} for name, value in manifest["git"].items()]
-    rows += [{"Item": "python", "Value": manifest["python"]["version"]},
-             {"Item": "build started (UTC)", "Value": manifest["build_started_utc"]}]
-    return pd.DataFrame(rows)
+    """The code's version (git commit and whether it had uncommitted changes), the Python
+    version and when the build started, in words."""
+    git = manifest["git"]
+    if git.get("available"):
+        rows = [{"Item": "Code version (git commit)", "Value": str(git.get("commit") or "")}]
+        if git.get("dirty"):
+            rows.append({"Item": "Uncommitted changes", "Value": "Yes: the SHA-256 of the changes is "
+                                                                 f"{git.get('uncommitted_sha256') or 'not recorded'}"})
+        else:
+            rows.append({"Item": "Uncommitted changes", "Value": "No"})
+    else:
+        rows = [{"Item": "Code version (git commit)",
+                 "Value": f"Not recorded: {git.get('note') or 'the code was not in a git working tree'}"}]
+    rows += [{"Item": "Python", "Value": manifest["python"]["version"]},
+             {"Item": "Build started (UTC)", "Value": manifest["build_started_utc"]}]
+    return pd.DataFrame(rows, columns=["Item", "Value"])
 
 
 def packages_table(manifest: dict) -> pd.DataFrame:
@@ -118,9 +145,12 @@ def input_files_table(manifest: dict) -> pd.DataFrame:
     return files.rename(columns={"path": "File", "sha256": "SHA-256", "bytes": "Bytes"})
 
 
-def notebook_seconds_table(manifest: dict) -> pd.DataFrame:
-    return pd.DataFrame([{"Notebook": name, "Seconds": f"{seconds:.1f}"}
-                         for name, seconds in manifest["notebook_seconds"].items()], columns=["Notebook", "Seconds"])
+def notebook_seconds_table(manifest: dict, titles: dict[str, str]) -> pd.DataFrame:
+    """How long each page's notebook took to execute: the page's title, its notebook, seconds."""
+    return pd.DataFrame([{"Page": titles.get(Path(name).stem, Path(name).stem), "Notebook": name,
+                          "Seconds": f"{seconds:.1f}"}
+                         for name, seconds in manifest["notebook_seconds"].items()],
+                        columns=["Page", "Notebook", "Seconds"])
 
 
 # --------------------------------------------------------------------------

@@ -111,6 +111,12 @@ STAGE_NOT_COMPARED = (
     "*.ipynb_checkpoints*",
 )
 
+# Files of the published edition that are not compared: the PDF is printed from the
+# published HTML (which is compared) with its print date, by `python -m analysis pdf`.
+PUBLISHED_NOT_COMPARED = (
+    "analysis-book-*.pdf",
+)
+
 DECLARED_MARK = "<declared difference>"
 
 

@@ -47,12 +47,13 @@ def check_parameters(year: str, area_code: str, data_dir: Path | str | None, job
     """Check every parameter before anything is touched; return them normalised.
 
     The area must be a local authority in the national statistics of the data folder
-    the edition is built from.
+    the edition is built from, and not one that local government reorganisation replaced
+    (data/reference/area_successors.csv): the refusal names its successors.
     """
     label = ReportYear.parse(year).label
     area = check_area_code(area_code)
     folder = validate_data_dir(data_dir, label, data_roots)
-    check_local_authority(area, data_paths(folder).national)
+    check_local_authority(area, data_paths(folder).national, data_paths(folder).reference)
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise ParameterError(f"jobs must be a whole number of at least 1, not {jobs!r}")
     return label, area, folder, jobs

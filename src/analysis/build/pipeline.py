@@ -14,7 +14,9 @@
    record-level data about children;
 6. publish the HTML into ``site_dir/<area_code>/<year>/`` by swapping folders, so a
    failed run never leaves a half-built edition over a good one; then regenerate the
-   site index and the edition stamps.
+   site index and the edition stamps;
+7. print the PDF again when the edition it replaced had one (with the same options), or
+   when asked to (``pdf=True``): publishing replaces the folder the PDF was in.
 """
 from __future__ import annotations
 
@@ -30,6 +32,8 @@ import yaml
 from analysis.assurance import manifest as run_manifest
 from analysis.assurance import privacy
 from analysis.assurance.edition import ASSURANCE_NOTEBOOKS
+from analysis.build import pdf as edition_pdf
+from analysis.build.pdf_contents import PdfOptions, printed_options
 from analysis.build.execute import format_seconds, run_notebooks
 from analysis.build.failures import BuildFailed, NotebookFailure
 from analysis.build.jupyterbook import BUILD_LOG_NAME, build_html
@@ -41,6 +45,7 @@ from analysis.inputs.catalogue import load_partnership, partnership_area
 from analysis.inputs.validate import validate_for_build
 from analysis.site import index as site_index
 from analysis.site.stamp import stamp_area
+from analysis.vocabulary import ANNUAL_REPORT, STATISTICS_PROFILE
 
 Progress = Callable[[str], None]
 
@@ -58,10 +63,17 @@ class BuildResult:
     durations: dict[str, float] = field(default_factory=dict)  # seconds per notebook
     html_seconds: float = 0.0
     total_seconds: float = 0.0
+    pdf_path: Path | None = None  # the PDF printed after publishing, if one was
 
     @property
     def index_html(self) -> Path:
         return self.html_dir / "index.html"
+
+
+def edition_kind(area_code: str, data_dir: Path | None = None) -> str:
+    """An annual report for the partnership's own area (data/reference/partnership.csv);
+    a statistics profile for any other area, which has no partnership figures."""
+    return ANNUAL_REPORT if partnership_area(data_dir) == area_code else STATISTICS_PROFILE
 
 
 def default_edition_title(*, title: str, year: str, area_code: str, area_name: str | None,
@@ -190,6 +202,7 @@ def build_edition(
     extra_parameters: dict[str, Any] | None = None,
     cell_timeout: int | None = 600,
     data_roots: Sequence[Path | str] = (),
+    pdf: bool = False,
 ) -> BuildResult:
     """Build and publish one edition; raise ParameterError, InputError or BuildFailed.
 
@@ -199,6 +212,8 @@ def build_edition(
     staged book's title. ``extra_parameters`` are passed to every notebook besides the
     standard ones. ``cell_timeout``: seconds a cell may run before the build fails (None:
     no limit). ``data_roots``: folders outside the project a ``data_dir`` may lie in.
+    ``pdf``: print the PDF after publishing (it is printed anyway when the edition being
+    replaced had one, with that one's options).
     """
     progress = (lambda message: None) if progress is None else _default_progress if progress is print else progress
     clock = time.perf_counter()
@@ -216,9 +231,10 @@ def build_edition(
 
     # 2. Stage.
     make_title = edition_title or default_edition_title
+    kind = edition_kind(area_code, data_folder)
     staged = stage_book(book_root, stage_dir,
                         lambda title: make_title(title=title, year=year, area_code=area_code, area_name=name,
-                                                 data_dir=data_folder))
+                                                 data_dir=data_folder), kind)
     install_kernelspec(stage_dir / STAGE_JUPYTER_FOLDER)
     progress(f"Staged the book in {stage_dir}")
 
@@ -234,7 +250,8 @@ def build_edition(
         parameters={"year": year, "area_code": area_code, "area_name": name, "jobs": jobs,
                     "data_dir": parameters["data_dir"], **({"extra": extra_parameters} if extra_parameters else {})},
         inputs=inputs, repo_root=book_root, build_started=build_started, notebook_seconds=durations,
-        extra={"title": staged_title(stage_dir), "notebooks": [relative for relative, _ in staged.notebooks]},
+        extra={"title": staged_title(stage_dir), "edition_kind": kind,
+               "notebooks": [relative for relative, _ in staged.notebooks]},
     )
     manifest_path = run_manifest.write_manifest(manifest, stage_dir / run_manifest.MANIFEST_NAME)
     progress(f"Wrote the run manifest {manifest_path}")
@@ -250,10 +267,29 @@ def build_edition(
     run_manifest.write_manifest(manifest, manifest_path)
     check_publishable(html_dir, manifest_path, stage_dir, label)
 
-    # 6. Publish, index, stamps.
+    # 6. Publish, index, stamps. The PDF in the folder being replaced goes with it: note how it was printed.
+    old_pdf = site_dir / area_code / year / edition_pdf.pdf_name(area_code, year)
+    had_pdf = old_pdf.is_file()
+    pdf_options = printed_options(old_pdf) or (PdfOptions() if pdf else None)
     published = publish(html_dir, manifest_path, site_dir, area_code, year)
     site_index.write_site_index(site_dir)
     stamp_area(site_dir, area_code)
+    progress(f"Published the book at {published / 'index.html'}")
+
+    # 7. The PDF.
+    pdf_path = None
+    if pdf_options is not None:
+        why = "the edition it replaced had one" if had_pdf else "asked for"
+        progress(f"Printing the PDF ({why})")
+        try:
+            pdf_path = edition_pdf.make_pdf(year, area_code, stage_root=stage_root, site_dir=site_dir,
+                                            options=pdf_options, progress=progress)
+        except edition_pdf.PdfFailed as error:
+            raise edition_pdf.PdfFailed(
+                f"the {label} edition is built and published at {published / 'index.html'}, but its PDF "
+                f"could not be printed: {error}. Once that is put right, print it with python -m analysis pdf --year {year} "
+                f"--area {area_code}" + (" --appendices" if pdf_options.appendices else ""),
+                stage_dir=stage_dir) from error
     total = time.perf_counter() - clock
     progress(f"Built in {format_seconds(total)}. The book is at {published / 'index.html'}")
     progress(f"Site index: {site_dir / site_index.INDEX_NAME}")
@@ -261,4 +297,5 @@ def build_edition(
         year=year, area_code=area_code, html_dir=published, stage_dir=stage_dir,
         manifest_path=published / run_manifest.MANIFEST_NAME, site_index=site_dir / site_index.INDEX_NAME,
         log_path=log_path, durations=durations, html_seconds=html_seconds, total_seconds=total,
+        pdf_path=pdf_path,
     )

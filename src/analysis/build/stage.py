@@ -15,11 +15,16 @@ from typing import Any, Callable
 
 import yaml
 
+from analysis.build.edition_kind import notebook_for_edition, shown_in, toc_for_edition
 from analysis.build.failures import NotebookFailure
+from analysis.vocabulary import ANNUAL_REPORT
 
 KERNEL_NAME = "python3"
 STAGE_DATA_FOLDER = "_data"  # notebooks' side files: <stage>/_data/<notebook stem>/
 STAGE_JUPYTER_FOLDER = "_jupyter"  # the kernelspec the build installs for the stage
+# Each notebook as this kind of edition shows it (analysis.build.edition_kind), which
+# Papermill executes into the stage: <stage>/_edition_notebooks/<notebook path>.
+STAGE_SOURCES_FOLDER = "_edition_notebooks"
 PAGE_SUFFIXES = (".ipynb", ".md")
 
 
@@ -142,8 +147,10 @@ class Stage:
     problems: list[NotebookFailure]
 
 
-def stage_book(book_root: Path, stage_dir: Path, title_for: Callable[[str], str]) -> Stage:
-    """Make a fresh stage: configuration, toc, Markdown pages; list the notebooks."""
+def stage_book(book_root: Path, stage_dir: Path, title_for: Callable[[str], str],
+               kind: str = ANNUAL_REPORT) -> Stage:
+    """Make a fresh stage for one kind of edition: configuration, toc (without the pages this
+    kind does not show), Markdown pages; each notebook as this kind shows it, to execute."""
     if stage_dir.exists():
         shutil.rmtree(stage_dir)
     stage_dir.mkdir(parents=True)
@@ -151,9 +158,9 @@ def stage_book(book_root: Path, stage_dir: Path, title_for: Callable[[str], str]
     toc_path = book_root / "_toc.yml"
     config = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
     _stage_config(config_path, stage_dir / "_config.yml", title_for(str(config.get("title") or "")))
-    shutil.copy2(toc_path, stage_dir / "_toc.yml")
 
     entries, toc_problems = toc_files(toc_path)
+    left_out: set[str] = set()
     problems = [NotebookFailure("_toc.yml", "TocError", text) for text in toc_problems]
     notebooks: list[tuple[str, Path]] = []
     for entry in entries:
@@ -173,7 +180,15 @@ def stage_book(book_root: Path, stage_dir: Path, title_for: Callable[[str], str]
                     f"the notebook has {count} cells tagged 'parameters'; it needs exactly one",
                 ))
                 continue
-            notebooks.append((relative, source))
+            notebook = json.loads(source.read_text(encoding="utf-8"))
+            if not shown_in(notebook, kind):
+                left_out.add(entry)
+                continue
+            edition_source = stage_dir / STAGE_SOURCES_FOLDER / relative
+            edition_source.parent.mkdir(parents=True, exist_ok=True)
+            edition_source.write_text(json.dumps(notebook_for_edition(notebook, kind), indent=1, ensure_ascii=False)
+                                      + "\n", encoding="utf-8")
+            notebooks.append((relative, edition_source))
         else:
             target = stage_dir / relative
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -188,4 +203,7 @@ def stage_book(book_root: Path, stage_dir: Path, title_for: Callable[[str], str]
             shutil.copytree(source, stage_dir / extra, dirs_exist_ok=True)
     if (book_root / "_static").is_dir():
         shutil.copytree(book_root / "_static", stage_dir / "_static")
+    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8")) or {}
+    (stage_dir / "_toc.yml").write_text(yaml.safe_dump(toc_for_edition(toc, left_out), sort_keys=False),
+                                        encoding="utf-8")
     return Stage(stage_dir, notebooks, problems)

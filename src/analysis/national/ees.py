@@ -83,7 +83,7 @@ _NEW_CODE = re.compile(r"^[EWSNK]\d{8}$")
 _OLD_LA_CODE = re.compile(r"^\d{3}$")
 # Area code columns checked at each geographic level: (level, column, pattern, rule broken).
 _CODE_RULES = [
-    ("Local authority", "new_la_code", _NEW_CODE, "new_la_code must be a nine character GSS code such as E09000007"),
+    ("Local authority", "new_la_code", _NEW_CODE, "new_la_code must be a nine character GSS code: E followed by 8 digits"),
     ("Local authority", "old_la_code", _OLD_LA_CODE,
      "old_la_code must be a three digit DfE local authority number such as 202"),
     ("Regional", "region_code", _NEW_CODE, "region_code must be a nine character GSS code such as E12000007"),

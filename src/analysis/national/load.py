@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
+from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from analysis.config import DataPaths
-from analysis.errors import ParameterError
+from analysis.config import AREA_CODE, DataPaths, display_path
+from analysis.errors import InputError, InputProblem, ParameterError
+from analysis.inputs.catalogue import read_reference_csv
 
 from analysis.national.indicators import CATALOGUE_FILE, read_catalogue
 from analysis.national.write import AREAS_FILE, EXTRACT_FILE, NEIGHBOURS_FILE, PROVENANCE_FILE
@@ -34,6 +38,10 @@ class NationalDataMissing(FileNotFoundError):
 
 class UnknownAreaError(ParameterError):
     """An area code that is not in the national extract (or has no neighbours)."""
+
+
+class ReplacedAreaError(UnknownAreaError):
+    """An area code that local government reorganisation abolished or replaced."""
 
 
 class UnknownIndicatorError(ValueError):
@@ -113,26 +121,148 @@ def check_area(code: str, national_dir: Path = DataPaths().national) -> pd.Serie
     return found.iloc[0]
 
 
-def check_local_authority(code: str, national_dir: Path = DataPaths().national) -> None:
-    """Refuse a code that is not an English local authority in the national statistics.
+# --------------------------------------------------------------------------------------
+# Local government reorganisation: data/reference/area_successors.csv
+# --------------------------------------------------------------------------------------
+SUCCESSORS_FILE = "area_successors.csv"
+SUCCESSOR_COLUMNS = ["old_code", "old_name", "successor_codes", "changed_on", "source"]
+SUCCESSOR_SEPARATOR = ";"
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
-    Without a national extract there is nothing to check against: the pages then say
-    that the national statistics have no figures for the area.
+
+@dataclass(frozen=True)
+class AreaSuccession:
+    """An authority abolished on ``changed_on`` and the authorities that replaced it."""
+
+    old_code: str
+    old_name: str
+    successor_codes: tuple[str, ...]
+    changed_on: date
+    source: str
+
+    def existed_on(self, day: date) -> bool:
+        """Whether the old authority still existed on ``day`` (it ended the day before the change)."""
+        return day < self.changed_on
+
+
+def _succession_problems(row: dict) -> list[tuple[str, str]]:
+    """(column, rule) for every problem with one row of area_successors.csv."""
+    found = []
+    if not AREA_CODE.match(row["old_code"].strip()):
+        found.append(("old_code", "must be an area code: E followed by 8 digits"))
+    if not row["old_name"].strip():
+        found.append(("old_name", "must not be empty"))
+    successors = [code.strip() for code in row["successor_codes"].split(SUCCESSOR_SEPARATOR)]
+    if not all(AREA_CODE.match(code) for code in successors):
+        found.append(("successor_codes", f"must be one or more area codes (E followed by 8 digits) separated by "
+                                         f"'{SUCCESSOR_SEPARATOR}'"))
+    elif row["old_code"].strip() in successors:
+        found.append(("successor_codes", "must not include the old code itself"))
+    elif len(set(successors)) != len(successors):
+        found.append(("successor_codes", "names the same successor more than once"))
+    try:
+        if not _ISO_DATE.fullmatch(row["changed_on"].strip()):
+            raise ValueError
+        date.fromisoformat(row["changed_on"].strip())
+    except ValueError:
+        found.append(("changed_on", "must be a date written YYYY-MM-DD, the day the new authorities took over"))
+    if not row["source"].strip():
+        found.append(("source", "must name the order or code history the change is taken from"))
+    return found
+
+
+def read_area_successors(reference_dir: Path = DataPaths().reference) -> dict[str, AreaSuccession]:
+    """Every abolished or replaced authority in ``reference_dir``/area_successors.csv, by old code, checked.
+
+    InputError lists every problem (file, row, column, rule). A data folder without the
+    file records no reorganisation.
     """
+    path = Path(reference_dir) / SUCCESSORS_FILE
+    if not path.exists():
+        return {}
+    table = read_reference_csv(path, SUCCESSOR_COLUMNS)
+    file = display_path(path)
+    problems, successions, first_row = [], {}, {}
+    for offset, row in enumerate(table.to_dict("records")):
+        line = offset + 2  # the header is row 1
+        found = _succession_problems(row)
+        problems += [InputProblem(file, rule, line, column, row[column]) for column, rule in found]
+        old_code = row["old_code"].strip()
+        if old_code in first_row:
+            problems.append(InputProblem(file, f"old_code appears more than once (first on row {first_row[old_code]})",
+                                         line, "old_code", old_code))
+        first_row.setdefault(old_code, line)
+        if not found:
+            successions[old_code] = AreaSuccession(
+                old_code, row["old_name"].strip(),
+                tuple(code.strip() for code in row["successor_codes"].split(SUCCESSOR_SEPARATOR)),
+                date.fromisoformat(row["changed_on"].strip()), row["source"].strip())
+    # A successor that was itself replaced would send the reader to another dead code.
+    for offset, row in enumerate(table.to_dict("records")):
+        for code in row["successor_codes"].split(SUCCESSOR_SEPARATOR):
+            if code.strip() in first_row and code.strip() != row["old_code"].strip():
+                problems.append(InputProblem(
+                    file, f"successor {code.strip()} is itself replaced (row {first_row[code.strip()]}); name its "
+                          "successors instead", offset + 2, "successor_codes", row["successor_codes"]))
+    if problems:
+        raise InputError(problems)
+    return successions
+
+
+def predecessors_of(area_code: str, successions: dict[str, AreaSuccession]) -> list[AreaSuccession]:
+    """The abolished authorities that ``area_code`` replaced, wholly or in part."""
+    return [s for s in successions.values() if str(area_code) in s.successor_codes]
+
+
+def _long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def check_not_replaced(code: str, reference_dir: Path, national_dir: Path | None = None) -> None:
+    """Refuse an area code that reorganisation abolished, naming the authorities that replaced it."""
+    succession = read_area_successors(reference_dir).get(str(code))
+    if succession is None:
+        return
+    names: dict[str, str] = {}
+    if national_dir is not None and (Path(national_dir) / AREAS_FILE).exists():
+        areas = load_areas(national_dir)
+        names = dict(zip(areas["area_code"], areas["area_name"]))
+    successors = [f"{c} ({names[c]})" if c in names else c for c in succession.successor_codes]
+    builds = " or ".join(f"--area {c}" for c in succession.successor_codes)
+    raise ReplacedAreaError(
+        f"{code} ({succession.old_name}) was replaced on {_long_date(succession.changed_on)} by "
+        f"{' and '.join(successors)}; build {builds} (source: {succession.source}; see "
+        f"{display_path(Path(reference_dir) / SUCCESSORS_FILE)})"
+    )
+
+
+def check_local_authority(code: str, national_dir: Path = DataPaths().national,
+                          reference_dir: Path | None = None) -> None:
+    """Refuse a code that is not a current English local authority in the national statistics.
+
+    A code that local government reorganisation replaced is refused first, naming its
+    successors (``reference_dir``, the national folder's sibling ``reference`` unless
+    given). Without a national extract there is nothing else to check against: the pages
+    then say that the national statistics have no figures for the area.
+    """
+    check_not_replaced(code, Path(reference_dir) if reference_dir else Path(national_dir).parent / "reference",
+                       national_dir)
     if not (Path(national_dir) / AREAS_FILE).exists():
         return
     areas = load_areas(national_dir)
     authorities = areas[areas["geographic_level"] == "Local authority"]
     if str(code) not in set(authorities["area_code"]):
+        example = authorities.iloc[0] if len(authorities) else {"area_code": "", "area_name": "none"}
         raise UnknownAreaError(
             f"area code {code!r} is not a local authority in the national statistics "
-            f"({len(authorities)} known, e.g. E09000007 Camden); see {Path(national_dir) / AREAS_FILE}."
+            f"({len(authorities)} known, e.g. {example['area_code']} {example['area_name']}); "
+            f"see {Path(national_dir) / AREAS_FILE}."
             + _suggest(code, authorities)
         )
 
 
 def area_name(code: str, national_dir: Path = DataPaths().national) -> str:
-    """The latest published name of an area: ``area_name("E09000007") == "Camden"``."""
+    """The latest published name of an area, from areas.csv: ``area_name(code)``."""
     return str(check_area(code, national_dir)["area_name"])
 
 

@@ -246,19 +246,21 @@ class Changes:
     methods: str
 
 
-def glue_changes(page, *, summary_name: str, methods_name: str,
+def glue_changes(page, *, summary_name: str | None, methods_name: str,
                  changelog_path: Path | str | None = None) -> Changes:
     """Work out the page's comparisons and glue its two sentences on the page, registered with
-    their sources: the comparison of figures as ``summary_name``, the changes of definition or
-    method as ``methods_name``."""
+    their sources: the comparison of figures as ``summary_name`` (None: not glued, for an
+    edition without partnership figures), the changes of definition or method as
+    ``methods_name``."""
     partnership = page.partnership
     changelog = load_changelog(changelog_path)
     table = change_table(partnership, changelog) if partnership.covers_area else change_table_empty()
     summary = change_summary(partnership, table)
     previous_year = ReportYear.parse(page.year).previous().label
-    page.glue_text(summary_name, summary, source_kind="derived", period=page.year,
-                   source=f"comparison of the partnership figures for {page.year} with those of the "
-                          f"previous edition (data/partnership/{previous_year}/), indicator by indicator")
+    if summary_name:
+        page.glue_text(summary_name, summary, source_kind="derived", period=page.year,
+                       source=f"comparison of the partnership figures for {page.year} with those of the "
+                              f"previous edition (data/partnership/{previous_year}/), indicator by indicator")
     methods = methods_summary(changelog, page.year)
     page.glue_text(methods_name, methods, source_kind="changelog", period=page.year,
                    source="CHANGELOG.md (the methods changelog)")

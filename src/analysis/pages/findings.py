@@ -177,7 +177,7 @@ def _national_tile(page: Page, national, finding, sections: pd.DataFrame) -> Til
                    indicator_id=indicator)
     history = compare.trend(national.national, indicator, page.area_code, national.catalogue)
     trend = [(row.period, row.value) for row in history.itertuples() if row.time_period <= period]
-    return Tile(indicator, finding.headline, shown, national.period_label(indicator, period), verdict, verdict,
+    return Tile(indicator, finding.headline, shown, national.period_text(indicator, period), verdict, verdict,
                 badge_for(change.direction, change.significant), comparison, section["title"],
                 section["notebook"], trend, meta["unit"], int(history["decimals"].max()))
 
@@ -256,13 +256,25 @@ def sparkline_svg(trend: list, unit: str, decimals: int | None = None, width: in
             f'<circle cx="{last_x}" cy="{last_y}" r="3" fill="#12436D" /></svg>')
 
 
+RATE_UNIT = " per 10,000 children"
+
+
+def figure_with_unit_html(figure: str) -> str:
+    """A tile's figure, large, with a long unit set smaller under it ('42.8' above 'per 10,000
+    children'), so that the number is what the eye finds."""
+    if figure.endswith(RATE_UNIT):
+        number = figure[: -len(RATE_UNIT)]
+        return f'{html.escape(number)} <span class="analysis-tile-unit">{html.escape(RATE_UNIT.strip())}</span>'
+    return html.escape(figure)
+
+
 def tile_html(tile: Tile) -> str:
     """One tile: heading, figure and period, the test verdict in words, the comparison, the trend."""
     parts = [
         # The heading's colour is set here as well as in the stylesheet: the theme's dark mode would
         # otherwise give it light text on the tile's white panel.
         f'<h3 class="analysis-tile-heading" style="color: #0b0c0c">{html.escape(tile.heading)}</h3>',
-        f'<p class="analysis-tile-figure">{html.escape(tile.figure)}</p>',
+        f'<p class="analysis-tile-figure">{figure_with_unit_html(tile.figure)}</p>',
         f'<p class="analysis-tile-period">{html.escape(tile.period)}</p>' if tile.period else "",
         f'<p class="analysis-tile-badge">{html.escape(tile.badge)}</p>',
     ]

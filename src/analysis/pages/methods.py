@@ -5,7 +5,9 @@ import inspect
 
 import pandas as pd
 
+from analysis.present.charts import MINIMUM_VALUES
 from analysis.present.formatting import format_number
+from analysis.present.wording import LEVEL_STORY
 from analysis.rounding import round_half_up
 from analysis.stats import significance as stats
 from analysis.vocabulary import SMALL_COUNT_RANGE
@@ -40,6 +42,10 @@ def convention_values() -> dict[str, dict]:
         "small_counts": dict(text=f"{low} to {high}", source_kind="code", source="analysis.vocabulary.SMALL_COUNT_RANGE"),
         "rounding_example": dict(text=f"{example} becomes {round_half_up(example, 1)}", raw_value=example,
                                  source_kind="code", source="analysis.rounding.round_half_up(2.25, 1)"),
+        "chart_minimum": dict(text=format_number(MINIMUM_VALUES, 0), raw_value=MINIMUM_VALUES, source_kind="code",
+                              source="analysis.present.charts.MINIMUM_VALUES"),
+        "level_story": dict(text=f"{format_number(LEVEL_STORY * 100, 0)}%", raw_value=LEVEL_STORY, source_kind="code",
+                            source="analysis.present.wording.LEVEL_STORY"),
         "python_rounding": dict(text=f"{round(example, 1)}", raw_value=round(example, 1), source_kind="code",
                                 source="Python's built-in round(2.25, 1)"),
     }

@@ -5,7 +5,9 @@ with its source: the national extract file, indicator, area and year.
 """
 from __future__ import annotations
 
+import html
 from dataclasses import replace
+from datetime import date
 from functools import lru_cache
 
 import pandas as pd
@@ -13,12 +15,15 @@ from IPython.display import HTML, Markdown, display
 
 from analysis.config import data_paths, display_path
 from analysis.national.write import EXTRACT_FILE
-from analysis.national.load import load_national, load_neighbours, national_catalogue
+from analysis.national.load import (load_national, load_neighbours, national_catalogue, predecessors_of,
+                                    read_area_successors)
 from analysis.periods import ReportYear, period_label
-from analysis.present.charts import line_chart
+from analysis.present.charts import MINIMUM_VALUES, line_chart
 from analysis.present.formatting import comparator_figures, display_decimals, format_statistic
 from analysis.present.tables import notes_html, show_table
-from analysis.present.wording import RANK_ORDER, quartile_label, trend_chart_title, year_on_year_verdict
+from analysis.present.wording import (RANK_ORDER, joined_series_note, latest_published_period, neighbour_average_cell,
+                                      neighbour_minimum_sentence, quartile_label, series_start_note, trend_chart_title,
+                                      year_on_year_verdict)
 from analysis.stats import compare
 
 NEIGHBOUR_MODEL = "2025"
@@ -54,6 +59,26 @@ def rank_header(polarities: set[str]) -> str:
     return f"{RANK} (1 = best, or lowest where neither is better)"
 
 
+def region_cells(benchmark, english_region_code: str) -> dict[str, tuple[str, str]]:
+    """The area's region figures for a table row, without the unit (as :func:`measure_and_figures`):
+    {"region": (name, figure)} for the English region (London for a London borough) and
+    {"subregion": (name, figure)} for Inner or Outer London when DfE publishes the area in one."""
+    shown = replace(benchmark, unit="ratio") if benchmark.unit in MEASURE_UNITS else benchmark
+    cells = {}
+    for row in benchmark.table[benchmark.table["role"] == "region"].itertuples():
+        role = "region" if row.area_code == english_region_code or not english_region_code else "subregion"
+        cells.setdefault(role, (row.area_name, format_statistic(row.value, shown.unit, row.symbol, shown.decimals)))
+    return cells
+
+
+def period_end(time_period: int, period_type: str) -> date:
+    """The last day a national statistic's period covers (mid-year: 30 June)."""
+    year = int(time_period)
+    ends = {"mid_year": date(year, 6, 30), "calendar_year": date(year, 12, 31),
+            "academic_year": date(year, 8, 31)}
+    return ends.get(period_type, date(year, 3, 31))
+
+
 @lru_cache(maxsize=2)
 def _national(national_dir: str) -> pd.DataFrame:
     return load_national(national_dir)
@@ -64,6 +89,7 @@ class NationalView:
 
     def __init__(self, page):
         self.page = page
+        self.explained = False  # whether the comparison tables have been explained on the page
         paths = data_paths(page.data_dir)
         self.extract = display_path(paths.national / EXTRACT_FILE)  # named in every figure's source
         self.national = _national(str(paths.national))
@@ -72,6 +98,10 @@ class NationalView:
         area = self.national[self.national["area_code"] == page.area_code]
         self.available = not area.empty
         self.area_name = area["area_name"].iloc[0] if self.available else page.area_code
+        self.area_row = area.iloc[0] if self.available else None
+        # Local government reorganisation: who the area replaced, and who replaced whom.
+        self.successions = read_area_successors(paths.reference)
+        self.predecessors = predecessors_of(page.area_code, self.successions)
         try:
             self.neighbours = load_neighbours(page.area_code, NEIGHBOUR_MODEL, paths.national)
         except (ValueError, FileNotFoundError):
@@ -81,7 +111,7 @@ class NationalView:
 
     def latest_period(self, indicator_id: str) -> int | None:
         """The edition's year if published, else the latest earlier year (mid-year for population)."""
-        target = self.time_period - 1 if self.catalogue.at[indicator_id, "period_type"] == "mid_year" else self.time_period
+        target = self.edition_period(indicator_id)
         rows = self.national[(self.national["indicator_id"] == indicator_id)
                              & (self.national["area_code"] == self.page.area_code)
                              & (self.national["time_period"] <= target)]
@@ -96,6 +126,22 @@ class NationalView:
 
     def period_label(self, indicator_id: str, time_period: int) -> str:
         return period_label(time_period, self.catalogue.at[indicator_id, "period_type"])
+
+    def edition_period(self, indicator_id: str) -> int:
+        """The period that is the edition's own: its DfE year, or the mid-year before it for population."""
+        mid_year = self.catalogue.at[indicator_id, "period_type"] == "mid_year"
+        return self.time_period - 1 if mid_year else self.time_period
+
+    def period_text(self, indicator_id: str, time_period: int) -> str:
+        """The period beside a figure, saying so when it is older than the edition's own
+        ('2022-23 (latest published)'), so an old figure is never taken for this year's."""
+        label = self.period_label(indicator_id, time_period)
+        return latest_published_period(label) if time_period < self.edition_period(indicator_id) else label
+
+    def abolished(self, indicator_id: str, time_period: int) -> list[str]:
+        """Codes of authorities that reorganisation had abolished by the end of the period."""
+        end = period_end(time_period, self.catalogue.at[indicator_id, "period_type"])
+        return [code for code, succession in self.successions.items() if not succession.existed_on(end)]
 
     def display(self, indicator_id: str, time_period: int | None = None) -> str:
         row = self.row(indicator_id, time_period)
@@ -120,7 +166,7 @@ class NationalView:
             return self.page.glue_text(name, "not available", source_kind="national", indicator_id=indicator_id,
                                        source=f"no value of {indicator_id} for {self.page.area_code}")
         row = self.row(indicator_id, period)
-        self.page.glue_text(period_name, self.period_label(indicator_id, period), source_kind="national",
+        self.page.glue_text(period_name, self.period_text(indicator_id, period), source_kind="national",
                             period=str(period), source=self.source(indicator_id, period), indicator_id=indicator_id)
         return self.page.glue_text(name, self.display(indicator_id, period), raw_value=row["value"],
                                    unit=self.catalogue.at[indicator_id, "unit"], period=str(period),
@@ -134,8 +180,11 @@ class NationalView:
                                    source=f"{display_path(data_paths(self.page.data_dir).national / 'areas.csv')}: {self.page.area_code}")
 
     def unavailable_note(self) -> None:
+        succession = self.successions.get(self.page.area_code)
+        replaced = (f" It was replaced on {succession.changed_on.day} {succession.changed_on:%B %Y} by "
+                    f"{' and '.join(succession.successor_codes)}." if succession else "")
         display(HTML(f'<div class="admonition note" role="note"><p class="admonition-title">Note</p>'
-                     f"<p>The national statistics have no figures for area {self.page.area_code}.</p></div>"))
+                     f"<p>The national statistics have no figures for area {self.page.area_code}.{replaced}</p></div>"))
 
     def summary(self, indicator_ids: list[str]) -> HTML | None:
         """One row per indicator: the area, its neighbours, region and England, rank, change.
@@ -148,48 +197,75 @@ class NationalView:
             self.unavailable_note()
             return None
         rows, changes, polarities = [], {}, set()
+        # London boroughs are compared with London, and with Inner or Outer London as DfE publishes them.
+        english = self.area_row["english_region_name"] or self.area_row["region_name"]
+        region_headings = {"region": f"Region ({english})"}
+        if self.area_row["region_name"] and self.area_row["region_name"] != english:
+            region_headings["subregion"] = f"Sub-region ({self.area_row['region_name']})"
         for indicator_id in indicator_ids:
             period = self.latest_period(indicator_id)
             if period is None:
                 continue
             result = compare.benchmark(self.national, self.neighbours, indicator_id, self.page.area_code, period,
-                                       self.catalogue)
+                                       self.catalogue, abolished=self.abolished(indicator_id, period))
             change = compare.indicator_change(self.national, indicator_id, self.page.area_code, period,
                                               self.catalogue)
             title, figures = measure_and_figures(self.catalogue.at[indicator_id, "title"], result)
+            regions = region_cells(result, self.area_row["english_region_code"])
             polarities.add(result.polarity)
-            rows.append({
-                "Measure": title, "Period": self.period_label(indicator_id, period),
+            row = {
+                "Measure": title, "Period": self.period_text(indicator_id, period),
                 self.area_name: figures["area"],
-                "Statistical neighbours (average)": figures["neighbours"],
-                "Region": figures.get("region", ""),
+                "Statistical neighbours (average)": neighbour_average_cell(
+                    figures["neighbours"], result.neighbours_with_value, result.neighbours_in_model,
+                    result.neighbour_average_shown),
+            }
+            for role, heading in region_headings.items():
+                row[heading] = regions.get(role, ("", ""))[1]
+            row.update({
                 "England": figures.get("england", ""),
                 RANK: compact_rank(result),
                 "Quartile band": quartile_label(result.quartile, result.polarity),
             })
+            rows.append(row)
             changes[title] = year_on_year_verdict(change)
         if not rows:
             return None
-        neighbours = ", ".join(self.neighbours["neighbour_name"]) or "none in the DfE model"
-        display(Markdown(
-            f"Statistical neighbours: the ten authorities most like {self.area_name} in DfE's "
-            f"{NEIGHBOUR_MODEL} statistical neighbour model ({neighbours}). Rank: the area's place "
-            "among the local authorities with a published figure, out of how many have one."))
+        if not self.explained:  # once a page, before its first comparison table
+            self.explained = True
+            neighbours = ", ".join(self.neighbours["neighbour_name"]) or "none in the DfE model"
+            explanation = (
+                f"Statistical neighbours: the ten authorities most like {self.area_name} in DfE's "
+                f"{NEIGHBOUR_MODEL} statistical neighbour model ({neighbours}). "
+                f"{neighbour_minimum_sentence(compare.MINIMUM_NEIGHBOURS_FOR_AVERAGE)} Rank: the area's place "
+                "among the local authorities with a published figure, out of how many have one.")
+            # Registered, as every number in the prose is (the minimum, the model's year).
+            self.page.glue_text("comparison_explained", explanation, source_kind="code",
+                                source="analysis.pages.national_view: NEIGHBOUR_MODEL and "
+                                       "analysis.stats.compare.MINIMUM_NEIGHBOURS_FOR_AVERAGE")
+            display(Markdown(explanation))
         table = pd.DataFrame(rows).rename(columns={RANK: rank_header(polarities)})
         return show_table(table, f"{self.area_name} compared with similar areas, its region and England",
                           after=notes_html("Change on the year before", changes))
 
     def trend(self, indicator_id: str, headline: str | None = None) -> None:
-        """Line chart of every year published for the area, its region and England."""
+        """Line chart of every year published for the area, its region (London and Inner or Outer
+        London for a London borough) and England. Years of an authority the area replaced,
+        published under the same DfE code, are joined on and said so under the chart."""
         if not self.available:
             return
         meta = self.catalogue.loc[indicator_id]
-        area_trend = compare.trend(self.national, indicator_id, self.page.area_code, self.catalogue)
-        area_row = self.national[self.national["area_code"] == self.page.area_code].iloc[0]
+        area_trend = compare.trend(self.national, indicator_id, self.page.area_code, self.catalogue,
+                                   predecessors=[p.old_code for p in self.predecessors])
+        area_row = self.area_row
         series = {self.area_name: area_trend.set_index("period")["value"]}
         # Counts for a region or England dwarf one area's: compare like with like, rates and shares only.
-        comparators = [] if meta["unit"] == "count" else [(area_row["region_code"], area_row["region_name"]),
-                                                           ("E92000001", "England")]
+        # The English region first (London), then DfE's own region when it differs (Inner London).
+        regions = [(area_row["english_region_code"] or area_row["region_code"],
+                    area_row["english_region_name"] or area_row["region_name"])]
+        if area_row["region_code"] and area_row["region_code"] != regions[0][0]:
+            regions.append((area_row["region_code"], area_row["region_name"]))
+        comparators = [] if meta["unit"] == "count" else regions + [("E92000001", "England")]
         for code, label in comparators:
             if code and code != self.page.area_code:
                 try:
@@ -197,14 +273,49 @@ class NationalView:
                     series[label] = other.set_index("period")["value"].reindex(series[self.area_name].index)
                 except ValueError:
                     pass
+        note, noted = self.reorganisation_note(area_trend)
+        if area_trend["value"].notna().sum() < MINIMUM_VALUES:
+            # Too few years to show a trend: the summary table and text say it; a new authority's
+            # short series is explained here, as there is no chart to carry the note.
+            if note:
+                display(HTML(f'<p class="trend-note">{html.escape(meta["title"])}: {html.escape(note)}</p>'))
+            return
         period = self.latest_period(indicator_id)
         highlight = self.period_label(indicator_id, period) if period else None
-        if headline is None:
-            change = compare.indicator_change(self.national, indicator_id, self.page.area_code, period, self.catalogue)
-            headline = trend_chart_title(self.area_name, meta["title"], highlight, change.significant, change.direction)
         # Never more decimals than the source published (DfE publishes some rates as whole numbers).
         decimals = display_decimals(meta["unit"], int(area_trend["decimals"].max()))
+        if headline is None:
+            change = compare.indicator_change(self.national, indicator_id, self.page.area_code, period, self.catalogue)
+            england = series.get("England")
+            headline = trend_chart_title(
+                self.area_name, meta["title"], highlight, change, unit=meta["unit"], decimals=decimals,
+                area_value=_latest(series[self.area_name], highlight),
+                england_value=_latest(england, highlight) if england is not None else None)
         line_chart(series, title=headline, subtitle=f"{meta['title']}, by year", decimals=decimals,
                    unit=meta["unit"], value_heading=meta["title"], period_heading="Year",
                    source=f"{meta['publication']} ({meta['source_file']}), via the national extract",
-                   highlight_period=highlight, chart_id=f"trend-{indicator_id}").show()
+                   highlight_period=highlight, chart_id=f"trend-{indicator_id}", note=note,
+                   noted_periods=noted).show()
+
+    def reorganisation_note(self, area_trend: pd.DataFrame) -> tuple[str | None, list[str]]:
+        """What a trend says about the authorities the area replaced, and the periods it is about:
+        the predecessor's years joined to the series, or why the series starts where it does."""
+        joined = area_trend[area_trend["area_code"] != self.page.area_code]
+        if len(joined):
+            succession = next(p for p in self.predecessors if p.old_code == joined["area_code"].iloc[0])
+            note = joined_series_note(succession.old_name, succession.old_code, succession.changed_on,
+                                      str(self.area_row["old_la_code"]))
+            return note, list(joined["period"])
+        codes = [p.old_code for p in self.predecessors]
+        if codes and not compare.joined_predecessors(self.national, self.page.area_code, codes):
+            succession = self.predecessors[0]
+            return series_start_note(self.area_name, succession.old_name, succession.old_code, succession.changed_on,
+                                     str(area_trend.loc[area_trend["value"].notna(), "period"].iloc[0]),
+                                     in_part=len(succession.successor_codes) > 1), []
+        return None, []
+
+
+def _latest(values: pd.Series, period) -> float | None:
+    """The value for ``period``, or None when there is none."""
+    value = values.get(period) if period is not None else None
+    return None if value is None or pd.isna(value) else float(value)

@@ -97,8 +97,11 @@ class Page:
         return f"{year.first_day.day} April {year.start} to {year.last_day.day} March {year.end}"
 
     def national(self):
-        """The national statistics for this page's area and year."""
-        return NationalView(self)
+        """The national statistics for this page's area and year (one view per page, so that
+        what it explains once a page is explained once)."""
+        if getattr(self, "_national", None) is None:
+            self._national = NationalView(self)
+        return self._national
 
     # --- gluing -------------------------------------------------------------
 

@@ -1,5 +1,11 @@
-"""Accessible charts: Analysis Function palette, headline titles, alt text from the data,
-and the numbers as a table with a CSV download beneath every chart."""
+"""Accessible charts in the Government Analysis Function's house style (afcharts):
+headline titles, alt text from the data, and the numbers as a table with a CSV download
+beneath every chart.
+
+A chart must earn its place: it shows at least three values of one measure (a trend, or
+stages of one process). Two numbers, or a number against its complement, read better as a
+sentence, so :func:`bar_chart` and :func:`line_chart` refuse them.
+"""
 from __future__ import annotations
 
 import base64
@@ -15,41 +21,50 @@ matplotlib.use("Agg")
 import matplotlib.ticker  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
+from afcharts.af_colours import get_af_colours  # noqa: E402
 from IPython.display import HTML, display  # noqa: E402
 
 from analysis.present.formatting import format_value  # noqa: E402
 from analysis.present.wording import when  # noqa: E402
 from analysis.present.tables import table_html  # noqa: E402
 
-# Government Analysis Function accessible categorical palette, in order of use.
-DARK_BLUE = "#12436D"
-TURQUOISE = "#28A197"
-DARK_PINK = "#801650"
-ORANGE = "#F46A25"
-DARK_GREY = "#3D3D3D"
-LIGHT_PURPLE = "#A285D1"
-CATEGORICAL = [DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, LIGHT_PURPLE]
-FOCUS = DARK_BLUE
-CONTEXT = "#BFBFBF"
+# The Analysis Function's accessible palettes, as afcharts publishes them.
+CATEGORICAL = get_af_colours("categorical")
+FOCUS, CONTEXT = get_af_colours("focus")
+DARK_GREY = CATEGORICAL[4]
+HIGHLIGHT_RING = CATEGORICAL[2]
+MINIMUM_VALUES = 3
 # Axis numbers with thousands separators, as in the text ("8,000", not "8000").
 THOUSANDS = matplotlib.ticker.FuncFormatter(lambda value, _: f"{value:,.0f}" if value == int(value) else f"{value:,.1f}")
 
 
+class ChartNotWorthDrawing(ValueError):
+    """Fewer values than a chart needs: say them in a sentence instead."""
+
+
 def apply_style() -> None:
-    """Plain, readable chart style; fixed fonts and hash salt so rebuilt charts are identical."""
-    sns.set_theme(style="whitegrid", font="DejaVu Sans")
+    """afcharts' house style, sized for a 7.5-inch figure; fixed fonts and hash salt so that
+    rebuilt charts are identical."""
+    plt.style.use("default")
+    plt.style.use("afcharts.afcharts")
     plt.rcParams.update({
-        "axes.edgecolor": DARK_GREY,
+        "font.family": "DejaVu Sans",  # the same font on every machine, so the same picture
+        "font.size": 11,
         "axes.titlesize": 12,
         "axes.labelsize": 11,
         "xtick.labelsize": 10,
         "ytick.labelsize": 10,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
         "svg.hashsalt": "analysis-book",
         "figure.dpi": 100,
     })
+
+
+def _check_enough(values, what: str) -> None:
+    shown = [value for value in values if pd.notna(value)]
+    if len(shown) < MINIMUM_VALUES:
+        raise ChartNotWorthDrawing(
+            f"a chart of {what} would show {len(shown)} value(s); a chart needs at least "
+            f"{MINIMUM_VALUES} values of one measure to show more than a sentence can")
 
 
 @dataclass
@@ -153,6 +168,7 @@ def bar_chart(
 
     ``decimals`` is the source's decimal places (one for all bars, or one per bar), so a
     figure published as '85%' is labelled '85%', never '85.0%'."""
+    _check_enough(values, title)
     apply_style()
     colours = [FOCUS if highlight is None or label == highlight else CONTEXT for label in labels]
     height = max(2.2, 0.55 * len(labels) + 1.0) if horizontal else 3.6
@@ -165,6 +181,7 @@ def bar_chart(
         ax.invert_yaxis()
         ax.set_xlabel(value_heading)
         ax.grid(axis="y", visible=False)
+        ax.grid(axis="x", visible=True)  # afcharts draws value lines across; here they run down
     else:
         bars = ax.bar(list(positions), plotted, color=colours)
         ax.set_xticks(list(positions), labels)
@@ -216,10 +233,15 @@ def line_chart(
     highlight_period=None,
     chart_id: str | None = None,
     decimals: int | None = None,
+    note: str | None = None,
+    noted_periods=(),
 ) -> Chart:
     """Trend lines, one per area (at most four), the first one in focus, markers on every point.
 
-    ``decimals`` is the source's decimal places (DfE publishes some rates as whole numbers)."""
+    ``decimals`` is the source's decimal places (DfE publishes some rates as whole numbers).
+    ``note`` is said under the chart and in its alt text; ``noted_periods`` (periods of the
+    first series) are shaded, so the years the note is about can be seen."""
+    _check_enough(next(iter(series.values())).values, title)
     apply_style()
     fig, ax = plt.subplots(figsize=(7.5, 3.8))
     markers = ["o", "s", "^", "D"]
@@ -227,16 +249,24 @@ def line_chart(
         colour = CATEGORICAL[index % len(CATEGORICAL)]
         ax.plot(values.index.astype(str), values.values, marker=markers[index % 4], color=colour,
                 linewidth=2.5 if index == 0 else 1.5, label=name)
+    # Shaded after the lines are drawn, when the axis already places each period.
+    shaded = [str(p) for p in next(iter(series.values())).index if p in set(noted_periods)]
+    if shaded:
+        positions = [str(p) for p in next(iter(series.values())).index]
+        ax.axvspan(positions.index(shaded[0]) - 0.5, positions.index(shaded[-1]) + 0.5, color=CONTEXT, alpha=0.25,
+                   zorder=0, label="Shaded: see the note under the chart")
     if highlight_period is not None:
         first = next(iter(series.values()))
         if highlight_period in first.index and pd.notna(first[highlight_period]):
             ax.scatter([str(highlight_period)], [first[highlight_period]], s=160, facecolors="none",
-                       edgecolors=DARK_PINK, linewidths=2, zorder=5)
+                       edgecolors=HIGHLIGHT_RING, linewidths=2, zorder=5)
             ax.annotate(format_value(first[highlight_period], unit, decimals), (str(highlight_period), first[highlight_period]),
                         textcoords="offset points", xytext=(0, 10), ha="center", color=DARK_GREY, fontsize=10)
     ax.set_ylabel(value_heading)
     ax.set_ylim(bottom=0)
     ax.yaxis.set_major_formatter(THOUSANDS)
+    if decimals == 0 or unit == "count":  # whole-number figures get whole-number axis steps
+        ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     ax.tick_params(axis="x", rotation=45)
     ax.legend(frameon=False, loc="best")
     table = pd.DataFrame({period_heading: list(next(iter(series.values())).index)})
@@ -247,4 +277,7 @@ def line_chart(
                          f"{subtitle[0].lower() + subtitle[1:]} for {first_name}", highlight_period, decimals)
     if len(series) > 1:
         alt += " Also shown for comparison: " + ", ".join(list(series)[1:]) + "."
+    if note:
+        alt += f" Note: {note}"
+        source = f"{source}. Note: {note}"
     return Chart(chart_id or _slug(title), title, subtitle, alt, table, source, _png(fig))

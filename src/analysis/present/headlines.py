@@ -63,12 +63,6 @@ def share_of(percentage: float | None, group: str = "", *, sentence_start: bool 
     return sentence_case(words) if sentence_start else words
 
 
-def share_headline(values: list[float], subject: str) -> str:
-    """Headline for several percentages of the same population, led by the smallest:
-    'Most families said their worker helped them'."""
-    return share_of(min(values), subject)
-
-
 def counted(count: float, singular: str, plural: str | None = None) -> str:
     """'1 new practice review', '5 rapid reviews' (the plural is the singular plus 's' unless given)."""
     return f"{count:,.0f} {noun_for(count, singular, plural)}"

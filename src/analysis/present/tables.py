@@ -20,20 +20,30 @@ from analysis.vocabulary import SYMBOLS
 
 # Tables this wide are shown as cards on a phone (the stylesheet picks them by data-label).
 CARD_COLUMNS = 4
+# A cell this short ("2023-24", "146 / 149", "8.3") is kept on one line.
+SHORT_CELL = 10
 
 
 def _cell(value) -> str:
     return html.escape("" if pd.isna(value) else str(value))
 
 
+def _td(text: str, label: str | None) -> str:
+    """A cell: labelled with its column header in a wide table, kept on one line when short."""
+    attributes = f' data-label="{label}"' if label is not None else ""
+    if text and len(text) <= SHORT_CELL:
+        attributes += ' class="short-cell"'
+    return f"<td{attributes}>{text}</td>"
+
+
 def table_html(table: pd.DataFrame, caption: str, css_class: str = "table") -> str:
-    """An accessible HTML table: caption, column headers with scope, every cell in full, and
-    in a wide table each cell labelled with its column's header."""
+    """An accessible HTML table: caption, column headers with scope, every cell in full, in
+    a wide table each cell labelled with its column's header, and short cells on one line."""
     labels = [html.escape(str(c), quote=True) for c in table.columns]
     head = "".join(f'<th scope="col">{label}</th>' for label in labels)
-    opening = [f'<td data-label="{label}">' if len(labels) >= CARD_COLUMNS else "<td>" for label in labels]
+    wide = len(labels) >= CARD_COLUMNS
     rows = "".join(
-        "<tr>" + "".join(f"{td}{_cell(v)}</td>" for td, v in zip(opening, row)) + "</tr>"
+        "<tr>" + "".join(_td(_cell(v), label if wide else None) for label, v in zip(labels, row)) + "</tr>"
         for row in table.itertuples(index=False)
     )
     return (f'<table class="{css_class}"><caption>{html.escape(caption)}</caption>'

@@ -7,9 +7,10 @@ Changes between two values:
 * :func:`when`: 'on 31 March 2025' for a snapshot date, 'in 2024-25' for a year;
 * :func:`points_change`: for percentages, 'up 1.5 percentage points';
 * :func:`describe_change`: between two editions, 'up 412 (4.8%)' or in points;
-* :func:`trend_headline`: 'Referrals rose on the previous period';
 * :func:`year_on_year_verdict`: a tested change, only as strong as the test allows;
-* :func:`trend_chart_title`: a trend chart's headline from that test;
+* :func:`trend_chart_title`: a trend chart's headline: the level against England when
+  that is the story, otherwise what the test says about the latest year;
+* :func:`against_england`: 'about twice England's', 'below England's';
 * :func:`national_gap`: 'The national figure is 8 percentage points higher'.
 
 Comparisons with other areas:
@@ -18,7 +19,14 @@ Comparisons with other areas:
 * :func:`rank_wording`, :func:`not_ranked_wording`, :func:`rank_note`: a rank among
   local authorities and who was not ranked;
 * :func:`benchmark_summary`: the rank and quartile in one sentence;
-* :func:`england_comparison`: 'England 22.6%; second quartile of local authorities'.
+* :func:`england_comparison`: 'England 22.6%; second quartile of local authorities';
+* :func:`neighbour_average_cell`, :func:`neighbour_minimum_sentence`: the neighbours'
+  average and how many neighbours it is of.
+
+Periods and reorganised authorities:
+
+* :func:`latest_published_period`: '2022-23 (latest published)' for a figure older than the edition;
+* :func:`joined_series_note`, :func:`series_start_note`: a trend across a reorganisation.
 
 The comparisons themselves are computed in :mod:`analysis.stats.compare`; the functions
 here take plain values, or its results by their attributes.
@@ -41,6 +49,9 @@ RANK_ORDER = {"up_good": "1 = highest, higher is better", "up_bad": "1 = lowest,
               "neutral": "1 = lowest"}
 # A change smaller than this share of the earlier figure "rose slightly" or "fell slightly".
 SLIGHT_CHANGE = 0.05
+# A chart's headline leads with the level against England when the area's figure is at
+# least this share above or below England's; otherwise with the change on the year.
+LEVEL_STORY = 0.25
 
 
 def when(period: str) -> str:
@@ -135,12 +146,6 @@ def describe_change(old_value: float, new_value: float, unit: str, decimals: int
     return f"{direction(difference)} {size}"
 
 
-def trend_headline(subject: str, earlier: float, latest: float, rose: str = "rose", fell: str = "fell") -> str:
-    """'Referrals rose on the previous period' or 'fell', or 'were unchanged'."""
-    verb = direction(latest - earlier, rose, fell, "were unchanged")
-    return f"{subject} {verb} on the previous period"
-
-
 def national_gap(gap: float, unit: str, decimals: int) -> str:
     """A national figure against the report's (gap = national - report's), at ``decimals``:
     'The national figure is 8 percentage points higher', '... is 4 lower', 'The same value'."""
@@ -200,20 +205,54 @@ def year_on_year_verdict(change, subject: str = "") -> str:
                      f"year-to-year variation (not statistically significant at {level})")
 
 
-def trend_chart_title(area_name: str, measure: str, period: str, significant: bool | None,
-                      change_direction: str) -> str:
-    """A trend chart's headline: what the test says about the latest year.
+def against_england(area_value: float, england_value: float) -> str:
+    """How the area's figure stands against England's, in words a reader can picture:
+    'about twice England's', 'about 3 times England's', 'above England's', 'close to
+    England's', 'below England's', 'about half England's', 'less than half England's'.
 
-    'Camden: referrals increased in 2024-25' only when the change is significant;
-    '... was within the range of normal year-to-year variation' when it is not; and
-    '..., 2024-25 against earlier years' when there is no test.
+    'Close to' is within a quarter (:data:`LEVEL_STORY`) either way."""
+    if england_value <= 0 or area_value < 0:
+        raise ValueError(f"comparing with England needs positive figures; got {area_value!r} and {england_value!r}")
+    ratio = area_value / england_value
+    if ratio >= 1.75:
+        times = round_half_up(ratio * 2) / 2
+        return "about twice England's" if times == 2 else f"about {times:g} times England's"
+    if ratio >= 1 + LEVEL_STORY:
+        return "above England's"
+    if ratio > 1 - LEVEL_STORY:
+        return "close to England's"
+    if ratio > 0.6:
+        return "below England's"
+    if ratio >= 0.4:
+        return "about half England's"
+    return "less than half England's"
+
+
+def trend_chart_title(area_name: str, measure: str, period: str, change=None, *,
+                      area_value: float | None = None, england_value: float | None = None,
+                      unit: str = "", decimals: int | None = None) -> str:
+    """A trend chart's headline: the most important thing the chart shows.
+
+    When the area's latest figure is at least a quarter above or below England's, that is
+    the story: '<area>: children looked after who went missing (%) was about twice
+    England's in 2024-25 (22% against 11%)', adding a significant change on the year.
+    Otherwise the headline says what the test on the year says: '... increased in 2024-25'
+    only when significant, '... was within the range of normal year-to-year variation'
+    when not ('the change in ... was within ...'), '..., 2024-25 against earlier years' without a test. ``change`` is a
+    :class:`analysis.stats.compare.YearOnYear` (or None).
     """
     measure = measure[0].lower() + measure[1:]
+    significant = None if change is None else change.significant
+    moved = {UP: "increased", DOWN: "decreased"}.get(getattr(change, "direction", None), "")
+    if (area_value is not None and england_value is not None and england_value > 0
+            and abs(area_value / england_value - 1) >= LEVEL_STORY):
+        figures = f"{format_value(area_value, unit, decimals)} against {format_value(england_value, unit, decimals)}"
+        title = f"{area_name}: {measure} was {against_england(area_value, england_value)} {when(period)} ({figures})"
+        return title + (f" and {moved} significantly on the year before" if significant and moved else "")
     if significant:
-        moved = {UP: "increased", DOWN: "decreased"}.get(change_direction, "was the same as the year before")
-        return f"{area_name}: {measure} {moved} {when(period)}"
+        return f"{area_name}: {measure} {moved or 'was the same as the year before'} {when(period)}"
     if significant is False:
-        return f"{area_name}: {measure} {when(period)} was within the range of normal year-to-year variation"
+        return f"{area_name}: the change in {measure} {when(period)} was within the range of normal year-to-year variation"
     return f"{area_name}: {measure}, {period} against earlier years"
 
 
@@ -260,7 +299,7 @@ def rank_note(benchmark) -> str:
 
 
 def benchmark_summary(benchmark) -> str:
-    """'In 2024-25, Camden's figure was 18.3%: 70th of 153 local authorities with a published
+    """'In 2024-25, <area>'s figure was 18.3%: 70th of 153 local authorities with a published
     value (1 = lowest, lower is better), in the second quartile.'
 
     ``benchmark`` as for :func:`rank_note`, with its time_period, period_type, value,
@@ -282,3 +321,48 @@ def england_comparison(england_figure: str, band: int | None, polarity: str) -> 
     if band is not None:
         text += f"; {quartile_label(band, polarity)} of local authorities"
     return text
+
+
+# --------------------------------------------------------------------------------------
+# Periods, neighbours and reorganised authorities
+# --------------------------------------------------------------------------------------
+def latest_published_period(label: str) -> str:
+    """A period older than the edition's year, said beside its figure: '2022-23 (latest published)'."""
+    return f"{label} (latest published)"
+
+
+def neighbour_average_cell(figure: str, with_value: int, in_model: int, shown: bool) -> str:
+    """The statistical neighbours' cell: '17.2 (average of 9 of 10)', or 'too few (3 of 10)'
+    when too few neighbours have a value for their average to be shown."""
+    if not shown:
+        return f"too few ({with_value} of {in_model})"
+    return f"{figure} (average of {with_value} of {in_model})"
+
+
+def neighbour_minimum_sentence(minimum: int) -> str:
+    """Why a neighbours' average is sometimes not shown."""
+    return (f"The neighbours' average is shown only when at least {minimum} of them have a published figure; "
+            "otherwise the table says how many had one.")
+
+
+def _long_date(day) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def joined_series_note(old_name: str, old_code: str, changed_on, dfe_code: str) -> str:
+    """A trend joined across a reorganisation: 'Before 1 April 2023: <old name> (<old code>),
+    the authority replaced on that date, published by DfE under the same authority code 815.'"""
+    return (f"Before {_long_date(changed_on)}: {old_name} ({old_code}), the authority replaced on that date, "
+            f"published by DfE under the same authority code {dfe_code}.")
+
+
+def series_start_note(area_name: str, old_name: str, old_code: str, changed_on, first_period: str,
+                      in_part: bool = True) -> str:
+    """A trend that cannot be joined to its predecessor's: '<area> replaced part of <old name>
+    (<old code>) on 1 April 2023; <old name>'s figures cover a different area, so the series starts
+    at 31 March 2024, the first figure published for <area>.' (``in_part``: the predecessor was
+    split between several successors.)"""
+    replaced = "replaced part of" if in_part else "replaced"
+    return (f"{area_name} {replaced} {old_name} ({old_code}) on {_long_date(changed_on)}; {old_name}'s "
+            f"figures cover a different area, so the series starts at {first_period}, the first figure "
+            f"published for {area_name}.")

@@ -27,7 +27,7 @@ class Edition:
     area_code: str
     area_name: str
     year: str
-    href: str  # relative to the site folder, e.g. "E09000007/2024-25/index.html"
+    href: str  # relative to the site folder, "<area code>/<year>/index.html"
     title: str | None = None
     build_started_utc: str | None = None
     git_commit: str | None = None
@@ -38,6 +38,12 @@ class Edition:
     @property
     def label(self) -> str:
         return f"{self.area_name} {self.year}"
+
+    @property
+    def heading(self) -> str:
+        """What the edition is, as its own title says: a partnership's annual report or an
+        area's statistics profile ('<area> <year>' for an edition without a title)."""
+        return self.title or self.label
 
 
 def find_editions(site_dir: Path) -> list[Edition]:
@@ -94,7 +100,7 @@ def render_index(editions: list[Edition], title: str = DEFAULT_SITE_TITLE) -> st
             latest = " <strong>(latest)</strong>" if edition.latest else ""
             items.append(
                 f'      <li><a href="{escape(edition.href, quote=True)}">'
-                f"{escape(edition.area_name)}: annual report {escape(edition.year)}</a>{latest}{suffix}</li>"
+                f"{escape(edition.heading)}</a>{latest}{suffix}</li>"
             )
         body = (
             "    <p>Each edition is a separate book, built from that year's figures. "

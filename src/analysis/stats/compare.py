@@ -22,6 +22,9 @@ from analysis.stats import significance as stats
 from analysis.vocabulary import DOWN, NOT_COMPARABLE, POLARITIES, SAME, UP
 
 LONDON_SUBREGIONS = {"E13000001": "E12000007", "E13000002": "E12000007"}
+#: With fewer neighbours than this having a value, their average is too thin to stand for
+#: "similar areas", so the book shows how many had one instead of an average.
+MINIMUM_NEIGHBOURS_FOR_AVERAGE = 5
 
 # Which way a figure moved between two years.
 
@@ -60,14 +63,37 @@ def _source_decimals(row: pd.Series) -> int | None:
 # --------------------------------------------------------------------------------------
 # Trend
 # --------------------------------------------------------------------------------------
-def trend(national: pd.DataFrame, indicator_id: str, area_code: str, catalogue: pd.DataFrame) -> pd.DataFrame:
+def joined_predecessors(national: pd.DataFrame, area_code: str, predecessors) -> list[str]:
+    """The predecessors whose series continues the area's: those DfE publishes under the
+    area's own three digit authority code (a county council replaced by one unitary authority
+    keeps its code). A predecessor split between several successors, each with a code of its
+    own, is not joined."""
+    def old_codes(code: str) -> set[str]:
+        column = national.loc[national["area_code"] == code, "old_la_code"] if "old_la_code" in national else []
+        return {str(c) for c in column if str(c) not in ("", "nan")}
+
+    own = old_codes(area_code)
+    return [code for code in predecessors if own and old_codes(code) == own]
+
+
+def trend(national: pd.DataFrame, indicator_id: str, area_code: str, catalogue: pd.DataFrame,
+          predecessors=()) -> pd.DataFrame:
     """Every year available for one indicator and area, oldest first.
 
     Columns: indicator_id, time_period, period (its label, e.g. "2024-25"), area_code,
     area_name, value, symbol, numerator, denominator, decimals (as published).
+
+    ``predecessors``: codes of authorities the area replaced. The years the area itself
+    has no row for are taken from a predecessor published under the same DfE authority
+    code (:func:`joined_predecessors`); such rows keep the predecessor's area_code, so a
+    page can say which years they are.
     """
     rows = _indicator_rows(national, indicator_id)
     area_rows = rows[rows["area_code"] == area_code]
+    joined = joined_predecessors(national, area_code, predecessors)
+    for code in joined:
+        earlier = rows[(rows["area_code"] == code) & ~rows["time_period"].isin(area_rows["time_period"])]
+        area_rows = pd.concat([earlier, area_rows]) if len(earlier) else area_rows
     if area_rows.empty:
         if not (national["area_code"] == area_code).any():
             raise UnknownAreaError(f"unknown area code {area_code!r}: not in the national extract")
@@ -106,6 +132,17 @@ class Benchmark:
     ranked: int  # how many local authorities were ranked
     quartile: int | None  # band 1 to 4 (1 = best, or lowest for a neutral indicator)
     not_ranked: list[str] = field(default_factory=list)  # LAs whose value is suppressed or not available
+
+    @property
+    def neighbours_in_model(self) -> int:
+        """How many statistical neighbours the area has in the model (ten in DfE's)."""
+        return len(self.neighbours)
+
+    @property
+    def neighbour_average_shown(self) -> bool:
+        """Whether enough neighbours have a value for their average to be shown
+        (:data:`MINIMUM_NEIGHBOURS_FOR_AVERAGE`)."""
+        return self.neighbours_with_value >= MINIMUM_NEIGHBOURS_FOR_AVERAGE
 
 
 def rank_values(values: pd.Series, polarity: str) -> pd.Series:
@@ -155,7 +192,7 @@ def _region_codes(area: pd.Series) -> list[str]:
 
 
 def benchmark(national: pd.DataFrame, neighbours: pd.DataFrame, indicator_id: str, area_code: str,
-              time_period: int, catalogue: pd.DataFrame) -> Benchmark:
+              time_period: int, catalogue: pd.DataFrame, abolished=()) -> Benchmark:
     """Compare an area with its statistical neighbours' average, its region(s) and England.
 
     * Statistical neighbours: the simple (unweighted) mean of the neighbours' values,
@@ -166,7 +203,9 @@ def benchmark(national: pd.DataFrame, neighbours: pd.DataFrame, indicator_id: st
       boroughs) and, when different, its English region (London).
     * Rank among all local authorities with a value that year (see :func:`rank_values`)
       and its quartile band. Authorities whose value is suppressed are not ranked and
-      are listed in ``not_ranked``.
+      are listed in ``not_ranked``; ``abolished`` names the codes of authorities that no
+      longer existed that year (DfE keeps rows for some, without a value), which are not
+      listed there.
     """
     meta = catalogue_entry(catalogue, indicator_id)
     polarity = meta["polarity"]
@@ -212,7 +251,7 @@ def benchmark(national: pd.DataFrame, neighbours: pd.DataFrame, indicator_id: st
         neighbour_model=str(neighbours["model"].iloc[0]) if len(neighbours) else "",
         neighbour_average=average, neighbours_with_value=len(used),
         rank=rank, ranked=len(ranks), quartile=None if rank is None else quartile_band(rank, len(ranks)),
-        not_ranked=sorted(las.loc[las["value"].isna(), "area_name"]),
+        not_ranked=sorted(las.loc[las["value"].isna() & ~las["area_code"].isin(list(abolished)), "area_name"]),
     )
 
 

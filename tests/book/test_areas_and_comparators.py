@@ -1,0 +1,149 @@
+"""Any area: a reorganised authority's trend joined to its predecessor's, London boroughs compared
+with London and Inner London, neighbour averages that say how many neighbours had a value, and
+figures older than the edition said to be the latest published.
+
+North Yorkshire (E06000065) replaced North Yorkshire County Council (E10000023) on 1 April 2023;
+DfE publishes both under authority code 815. Expected figures are read here from the raw DfE
+files in /work/shared/data/dfe with csv, not through the package.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+RAW = Path("/work/shared/data/dfe")
+YEAR = "2024-25"
+NORTH_YORKSHIRE, COUNTY = "E06000065", "E10000023"
+REFERRALS_FILE = "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv"
+POPULATION_FILE = "ons_mid-year_population_estimates_2012_to_2024.csv"
+MISSING_FILE = "la_children_who_were_missing_or_away_from_placement_without_authorisation.csv"
+
+pytestmark = pytest.mark.skipif(not RAW.is_dir(), reason="the raw DfE files are not on this machine")
+
+
+@pytest.fixture(scope="module")
+def north_yorkshire_edition(tmp_path_factory):
+    """North Yorkshire 2024-25, built once for this module (as tests/conftest.py builds its editions)."""
+    from analysis.build.pipeline import build_edition
+
+    root = tmp_path_factory.mktemp("north-yorkshire-edition")
+    return build_edition(YEAR, NORTH_YORKSHIRE, stage_root=root / "stage", site_dir=root / "site", progress=None)
+
+
+# ---------------------------------------------------------------- reading
+def _raw_rows(file: str) -> list[dict]:
+    with open(RAW / file, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _page(edition, page: str) -> BeautifulSoup:
+    return BeautifulSoup((edition.html_dir / "notebooks" / f"{page}.html").read_text(encoding="utf-8"), "lxml")
+
+
+def _chart(edition, page: str, indicator: str):
+    """(figure caption, alt text, {period: {column: cell}}) of an indicator's trend chart."""
+    figure = _page(edition, page).find(id=f"chart-trend-{indicator}")
+    assert figure is not None, f"no trend chart of {indicator} on {page}"
+    table = figure.find_next_sibling("details").find("table")
+    headers = [th.get_text(strip=True) for th in table.select("thead th")]
+    rows = {}
+    for tr in table.select("tbody tr"):
+        cells = [cell.get_text(strip=True) for cell in tr.find_all(["th", "td"])]
+        rows[cells[0]] = dict(zip(headers, cells))
+    return figure.find("figcaption").get_text(" ", strip=True), figure.find("img")["alt"], rows
+
+
+def _comparison_table(edition, page: str) -> tuple[list[str], list[dict]]:
+    """The headers and rows of the page's '... compared with similar areas' table."""
+    for table in _page(edition, page).find_all("table"):
+        caption = table.find("caption")
+        if caption and "compared with similar areas" in caption.get_text():
+            headers = [th.get_text(strip=True) for th in table.select("thead th")]
+            rows = [dict(zip(headers, [td.get_text(strip=True) for td in tr.find_all(["th", "td"])]))
+                    for tr in table.select("tbody tr")]
+            return headers, rows
+    raise AssertionError(f"no comparison table on {page}")
+
+
+def _label(year_ending: int) -> str:
+    return f"{year_ending - 1}-{year_ending % 100:02d}"
+
+
+def _one_decimal(value: Decimal) -> str:
+    return str(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+# ---------------------------------------------------------------- North Yorkshire
+def test_north_yorkshires_trend_joins_the_county_years_and_marks_them(north_yorkshire_edition):
+    caption, alt, rows = _chart(north_yorkshire_edition, "02_front_door", "cin_referrals_rate")
+    referrals = _raw_rows(REFERRALS_FILE)
+    county_years = sorted(int(r["time_period"]) for r in referrals if r["new_la_code"] == COUNTY)
+    unitary_years = sorted(int(r["time_period"]) for r in referrals if r["new_la_code"] == NORTH_YORKSHIRE)
+    assert county_years and min(county_years) < min(unitary_years)
+    # every year DfE published for the county, before the unitary's own, is in the chart
+    assert {_label(year) for year in county_years} <= set(rows)
+    assert {_label(year) for year in unitary_years} <= set(rows)
+    dfe_code = {r["old_la_code"] for r in referrals if r["new_la_code"] == COUNTY}
+    assert dfe_code == {r["old_la_code"] for r in referrals if r["new_la_code"] == NORTH_YORKSHIRE}
+    note = (f"Before 1 April 2023: North Yorkshire ({COUNTY}), the authority replaced on that date, "
+            f"published by DfE under the same authority code {dfe_code.pop()}.")
+    assert note in caption
+    assert note in alt
+
+
+def test_a_joined_county_rate_is_the_one_worked_out_from_the_raw_files(north_yorkshire_edition):
+    _, _, rows = _chart(north_yorkshire_edition, "02_front_door", "cin_referrals_rate")
+    year = 2019  # 2018-19, four years before the unitary
+    referral = next(r for r in _raw_rows(REFERRALS_FILE)
+                    if r["new_la_code"] == COUNTY and r["time_period"] == str(year))
+    population = next(r for r in _raw_rows(POPULATION_FILE)
+                      if r["new_la_code"] == COUNTY and r["time_period"] == str(year - 1))
+    rate = Decimal(referral["referral_count"]) / Decimal(population["population_estimate"]) * 10000
+    assert rows[_label(year)]["North Yorkshire"] == f"{_one_decimal(rate)} per 10,000 children"
+
+
+def test_the_joined_population_is_the_county_estimate(north_yorkshire_edition):
+    caption, _, rows = _chart(north_yorkshire_edition, "01_context", "population_0_17")
+    estimate = next(r for r in _raw_rows(POPULATION_FILE)
+                    if r["new_la_code"] == COUNTY and r["time_period"] == "2015")
+    assert rows["mid-2015"]["North Yorkshire"] == f"{int(estimate['population_estimate']):,}"
+    assert f"North Yorkshire ({COUNTY})" in caption
+
+
+# ---------------------------------------------------------------- Camden: London and Inner London
+def test_camdens_comparison_table_shows_london_and_inner_london(camden_edition):
+    headers, rows = _comparison_table(camden_edition, "02_front_door")
+    assert "Region (London)" in headers and "Sub-region (Inner London)" in headers
+    row = next(r for r in rows if r["Measure"].startswith("Re-referrals within 12 months"))
+    published = {r["region_code"]: r["rereferral_percent"] for r in _raw_rows(REFERRALS_FILE)
+                 if r["geographic_level"] == "Regional" and r["time_period"] == "2025"}
+    assert row["Region (London)"] == published["E12000007"]
+    assert row["Sub-region (Inner London)"] == published["E13000001"]
+
+
+def test_a_neighbour_average_says_how_many_of_the_ten_had_a_value(camden_edition):
+    _, rows = _comparison_table(camden_edition, "02_front_door")
+    cells = [r["Statistical neighbours (average)"] for r in rows]
+    assert all(re.fullmatch(r"[\d.,]+ \(average of \d+ of 10\)|too few \(\d+ of 10\)", cell) for cell in cells), cells
+    text = _page(camden_edition, "02_front_door").get_text(" ", strip=True)
+    assert re.search(r"shown only when at least \d+ of them have a published figure", text)
+
+
+def test_camdens_trend_shows_london_and_inner_london(camden_edition):
+    _, alt, rows = _chart(camden_edition, "02_front_door", "cin_referrals_rate")
+    assert {"London", "Inner London", "England"} <= set(next(iter(rows.values())))
+    assert "Also shown for comparison: London, Inner London, England." in alt
+
+
+def test_a_figure_older_than_the_edition_is_said_to_be_the_latest_published(camden_edition):
+    latest = max(int(r["time_period"]) for r in _raw_rows(MISSING_FILE) if r["new_la_code"] == "E09000007")
+    assert latest < 2025  # the edition's DfE year
+    _, rows = _comparison_table(camden_edition, "06_children_missing")
+    assert {r["Period"] for r in rows} == {f"{_label(latest)} (latest published)"}
+    text = _page(camden_edition, "06_children_missing").get_text(" ", strip=True)
+    assert re.search(rf"In {_label(latest)} \(latest published\)\s*,", text)
