@@ -104,7 +104,7 @@ def test_a_joined_county_rate_is_the_one_worked_out_from_the_raw_files(north_yor
     population = next(r for r in _raw_rows(POPULATION_FILE)
                       if r["new_la_code"] == COUNTY and r["time_period"] == str(year - 1))
     rate = Decimal(referral["referral_count"]) / Decimal(population["population_estimate"]) * 10000
-    assert rows[_label(year)]["North Yorkshire"] == f"{_one_decimal(rate)} per 10,000 children"
+    assert rows[_label(year)]["North Yorkshire (per 10,000 children)"] == _one_decimal(rate)
 
 
 def test_the_joined_population_is_the_county_estimate(north_yorkshire_edition):
@@ -136,7 +136,8 @@ def test_a_neighbour_average_says_how_many_of_the_ten_had_a_value(camden_edition
 
 def test_camdens_trend_shows_london_and_inner_london(camden_edition):
     _, alt, rows = _chart(camden_edition, "02_front_door", "cin_referrals_rate")
-    assert {"London", "Inner London", "England"} <= set(next(iter(rows.values())))
+    assert {"London (per 10,000 children)", "Inner London (per 10,000 children)", "England (per 10,000 children)"} <= set(
+        next(iter(rows.values())))
     assert "Also shown for comparison: London, Inner London, England." in alt
 
 

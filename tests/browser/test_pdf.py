@@ -85,6 +85,11 @@ def _bookmarks(outline) -> list[str]:
     return titles
 
 
+def _squeezed_words(text: str) -> str:
+    """Text with every run of white space as one space (a PDF breaks lines anywhere)."""
+    return " ".join(text.split())
+
+
 def _squeezed(text: str) -> str:
     """Text without white space and with one kind of apostrophe (PDF titles break lines anywhere)."""
     return "".join(text.split()).replace("’", "'")
@@ -206,6 +211,8 @@ def test_the_appendices_are_left_out_unless_asked_for(printed, printed_with_appe
 def test_nothing_that_only_works_on_screen_is_printed(printed, printed_with_appendices):
     for _, _, _, text, _, _ in (printed, printed_with_appendices):
         assert [phrase for phrase in SCREEN_ONLY_PHRASES if phrase in text] == []
+    # Only what is about the screen goes: the methods' sentence on charts' tables stays.
+    assert "the numbers behind every chart are in a table beneath it" in _squeezed_words(printed_with_appendices[3])
 
 
 def test_every_table_fits_the_printed_width(printed_with_appendices, browser):

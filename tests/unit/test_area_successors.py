@@ -60,6 +60,23 @@ def test_the_project_records_the_2021_and_2023_reorganisations():
         assert all(code in names for code in succession.successor_codes)
 
 
+def test_every_authority_without_recent_figures_has_its_successor_recorded():
+    # An authority that has published nothing for the last two years no longer exists: a
+    # book for it would pass old figures off as the edition's. Read from the extract itself.
+    import csv
+
+    latest: dict[str, int] = {}
+    with open(PROJECT.national / "national_indicators.csv", newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["value"]:
+                latest[row["area_code"]] = max(latest.get(row["area_code"], 0), int(row["time_period"]))
+    newest = max(latest.values())
+    with open(PROJECT.national / "areas.csv", newline="", encoding="utf-8") as handle:
+        authorities = [row["area_code"] for row in csv.DictReader(handle) if row["geographic_level"] == "Local authority"]
+    gone = {code for code in authorities if latest.get(code, 0) < newest - 1}
+    assert gone and gone <= set(read_area_successors(PROJECT.reference)), sorted(gone - set(read_area_successors(PROJECT.reference)))
+
+
 def test_an_authority_existed_until_the_day_before_the_change():
     succession = read_area_successors(PROJECT.reference)["E10000023"]
     assert succession.existed_on(date(2023, 3, 31))

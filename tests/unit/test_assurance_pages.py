@@ -51,13 +51,35 @@ def test_reproduction_reports_a_difference_with_its_reason():
         {"indicator_id": "z", "period": "2024-25", "status": "reported", "source_quote": "six notifications", "source_section": "12"},
         {"indicator_id": "w", "period": "2024-25", "status": "derived", "source_quote": "", "source_section": "12"},
     ])
-    table = reproduction_table(register, figures).set_index("Indicator")
+    table = reproduction_table(register, figures).set_index("Figure")  # no titles given: the ids
     assert list(table.index) == ["x", "y", "z"]  # derived figures are not the report's
     assert table.at["x", "Result"] == "Match"
     assert table.at["y", "Result"] == "Differs: the book shows 8,600; the report's sentence states 8583"
     assert table.at["z", "Result"] == "Differs: the book does not show this figure"
     summary = reproduction_summary(table.reset_index()).iloc[0].to_dict()
     assert summary == {"Figures the report states": 3, "Reproduced exactly": 1, "Differ or not shown": 2}
+
+
+def test_a_figure_matches_only_the_value_transcribed_not_any_number_in_its_sentence():
+    # "There were 8,583 referrals (5% increase)" states 5 too; a book showing 5 for the
+    # referrals, or 2024 from "in 2024-25", is wrong.
+    quote = "There were 8,583 referrals in 2024-25 (5% increase)"
+    figures = pd.DataFrame([{"indicator_id": "referrals", "period": "2024-25", "value": "8583", "status": "reported",
+                             "source_quote": quote, "source_section": "13"}])
+    for shown, result in (("8,583", "Match"), ("5", "Differs: the book shows 5; the report states 8583"),
+                          ("2,024", "Differs: the book shows 2,024; the report states 8583")):
+        register = pd.DataFrame([_register_row("p", "a", "referrals", shown)])
+        assert reproduction_table(register, figures).iloc[0]["Result"] == result, shown
+
+
+def test_reproduction_names_figures_and_pages_by_their_titles():
+    register = pd.DataFrame([_register_row("02_front_door", "a", "front_door_referrals", "8,583")])
+    figures = pd.DataFrame([{"indicator_id": "front_door_referrals", "period": "2024-25", "status": "reported",
+                             "source_quote": "8,583 referrals", "source_section": "s"}])
+    row = reproduction_table(register, figures, {"front_door_referrals": "Referrals to the front door"},
+                             {"02_front_door": "The children's front door"}).iloc[0]
+    assert (row["Figure"], row["Pages"], row["Report says, in section"]) == (
+        "Referrals to the front door", "The children's front door", "“8,583 referrals”, section s")
 
 
 def test_an_edition_without_transcribed_figures_reproduces_nothing():

@@ -98,7 +98,9 @@ def test_line_chart_table_lists_every_year_and_missing_values():
                         "England": pd.Series([2.0, 2.5, 2.7, 2.8], index=[2020, 2021, 2022, 2023])},
                        title="t", subtitle="Rate", unit="rate_per_10000", source="synthetic", value_heading="Rate")
     assert chart.table["Year"].tolist() == [2020, 2021, 2022, 2023]
-    assert chart.table["Area"].tolist()[1] == "not available"
+    # The rate's unit is in the header once; the cells, and so the CSV, hold numbers.
+    assert list(chart.table.columns) == ["Year", "Area (per 10,000 children)", "England (per 10,000 children)"]
+    assert chart.table["Area (per 10,000 children)"].tolist() == ["1.0", "not available", "3.0", "4.0"]
     assert "Also shown for comparison: England" in chart.alt_text
 
 
@@ -118,7 +120,7 @@ def test_trend_tables_and_alt_text_keep_whole_number_rates_whole():
     rates = pd.Series([50.0, 59.0, 58.0], index=["31 March 2023", "31 March 2024", "31 March 2025"])
     chart = line_chart({"Area": rates}, title="t", subtitle="Rate", unit="rate_per_10000", source="synthetic",
                        value_heading="Rate", decimals=0)
-    assert list(chart.table["Area"]) == ["50 per 10,000 children", "59 per 10,000 children", "58 per 10,000 children"]
+    assert list(chart.table["Area (per 10,000 children)"]) == ["50", "59", "58"]
     assert "from 50 per 10,000 children on 31 March 2023 to 58 per 10,000 children on 31 March 2025" in chart.alt_text
     assert ".0" not in chart.alt_text
 

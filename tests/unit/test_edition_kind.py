@@ -54,3 +54,16 @@ def test_a_profile_leaves_out_the_pages_about_the_partnerships_report():
     assert "notebooks/assurance/reproduction" not in in_profile
     assert "notebooks/13_reconciliation" not in in_profile
     assert {"notebooks/00_key_findings", "notebooks/06_children_missing", "notebooks/assurance/provenance"} <= in_profile
+
+
+def test_every_cell_tag_in_the_notebooks_is_one_the_build_knows():
+    # A misspelt edition tag ("annual_report" for "annual-report") would silently put a
+    # cell in both kinds of edition.
+    known = {"parameters", "hide-input", "annual-report", "statistics-profile"}
+    used = {}
+    for path in sorted((PROJECT_ROOT / "notebooks").rglob("*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            for tag in cell.get("metadata", {}).get("tags", []):
+                used.setdefault(tag, path.name)
+    assert {"annual-report", "statistics-profile"} <= set(used)
+    assert {tag: page for tag, page in used.items() if tag not in known} == {}

@@ -160,7 +160,7 @@ def test_conventions_are_glued_by_the_names_given(page):
     rows = register(page)
     assert rows["text"].to_dict() == {"rate_base": "10,000", "small_counts": "1 to 5"}
     assert set(convention_values()) == {"confidence_level", "rate_base", "small_counts", "rounding_example",
-                                        "python_rounding", "chart_minimum", "level_story"}
+                                        "python_rounding", "chart_minimum", "level_story", "neighbour_minimum"}
     assert (convention_values()["chart_minimum"]["text"], convention_values()["level_story"]["text"]) == ("3", "25%")
     with pytest.raises(KeyError, match="no convention called rate"):
         glue_conventions(page, ["rate"])

@@ -198,3 +198,8 @@ def test_a_figure_older_than_the_edition_says_it_is_the_latest_published(tmp_pat
     assert view.period_text(current, 2025) == "2024-25"
     table = _summary_table("E09000007", [old, current], tmp_path)
     assert table["Period"].str.endswith("(latest published)").tolist() == [True, False]
+
+
+def test_a_cell_of_ten_characters_is_short_and_of_eleven_is_not():
+    cells = re.findall(r"<td([^>]*)>", table_html(pd.DataFrame({"a": ["1234567890"], "b": ["12345678901"]}), "t"))
+    assert ['short-cell' in attributes for attributes in cells] == [True, False]

@@ -40,8 +40,15 @@ def number_shown(text: str) -> float | None:
     return float(match.group().replace(",", "")) if match else None
 
 
-def reproduction_table(register: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
-    """For each figure the report states: the report's words, the book's value, match or not and why."""
+REPRODUCTION_COLUMNS = ["Figure", "Period", "Report says, in section", "Book shows", "Pages", "Result"]
+
+
+def reproduction_table(register: pd.DataFrame, figures: pd.DataFrame, indicator_titles: dict[str, str] | None = None,
+                       page_titles: dict[str, str] | None = None) -> pd.DataFrame:
+    """For each figure the report states: the report's words, the book's value, match or not and
+    why. Each figure is named by its indicator's title (its id without a title) and each page
+    by its own title; the report's words are followed by the section they are in."""
+    indicator_titles, page_titles = indicator_titles or {}, page_titles or {}
     shown = register[register["source_kind"].isin(["partnership", "derived"]) & (register["indicator_id"] != "")]
     rows = []
     for figure in figures[figures["status"] == "reported"].itertuples():
@@ -51,19 +58,26 @@ def reproduction_table(register: pd.DataFrame, figures: pd.DataFrame) -> pd.Data
             book, pages, verdict = "not shown", "", "Differs: the book does not show this figure"
         else:
             book = on_pages["text"].iloc[0]
-            pages = ", ".join(sorted(set(on_pages["page"])))
+            pages = ", ".join(page_titles.get(page, page) for page in sorted(set(on_pages["page"])))
             value = number_shown(book)
-            if value is not None and any(abs(value - s) < 1e-9 for s in stated):
+            # The book's number must be the figure transcribed from the report, and the report's
+            # sentence must state it: a sentence states other numbers too ("8,583 referrals, a 5%
+            # increase", "2024-25"), and matching any of them would pass a wrong figure.
+            transcribed = float(figure.value) if str(getattr(figure, "value", "")).strip() else None
+            expected = [transcribed] if transcribed is not None else stated
+            if (value is not None and any(abs(value - e) < 1e-9 for e in expected)
+                    and any(abs(value - s) < 1e-9 for s in stated)):
                 verdict = "Match"
+            elif transcribed is not None:
+                verdict = f"Differs: the book shows {book}; the report states {transcribed:g}"
             else:
                 verdict = f"Differs: the book shows {book}; the report's sentence states {', '.join(f'{s:g}' for s in stated)}"
         rows.append({
-            "Indicator": figure.indicator_id, "Period": figure.period,
-            "Report says": figure.source_quote, "Report section": figure.source_section,
+            "Figure": indicator_titles.get(figure.indicator_id, figure.indicator_id), "Period": figure.period,
+            "Report says, in section": f"“{figure.source_quote}”, section {figure.source_section}",
             "Book shows": book, "Pages": pages, "Result": verdict,
         })
-    return pd.DataFrame(rows, columns=["Indicator", "Period", "Report says", "Report section",
-                                       "Book shows", "Pages", "Result"])
+    return pd.DataFrame(rows, columns=REPRODUCTION_COLUMNS)
 
 
 def reproduction_summary(table: pd.DataFrame) -> pd.DataFrame:

@@ -214,6 +214,9 @@ PDF_CSS = """
 .bd-article .toctree-wrapper > section { break-before: page; }
 h1, h2, h3, h4, h5, h6 { break-after: avoid; break-inside: avoid; }
 figure, .chart, .analysis-tile, img, svg, .table-key { break-inside: avoid; }
+/* Headline tiles in smaller type on paper: two rows of them to a sheet rather than one. */
+.analysis-tile { font-size: 0.8em; padding: 0.5rem 0.7rem; }
+.analysis-tile-figure { font-size: 1.5rem; }
 .chart-title, .chart-subtitle, caption, summary { break-after: avoid; }
 p { orphans: 3; widows: 3; }
 /* Tables fit the width of the sheet: smaller type, words kept whole (the book lets any
@@ -242,9 +245,11 @@ SCREEN_ONLY = ", ".join([
     ".bd-header", ".bd-header-article", ".bd-sidebar-primary", ".bd-sidebar-secondary",
     ".prev-next-area", ".bd-footer", ".bd-footer-article", ".bd-footer-content", ".header-article-items",
     ".dropdown-download-buttons", ".article-header-buttons",
+    ".screen-only",  # text a page marks as being about the screen (<span class="screen-only">)
 ])
-# Sentences that tell a reader to press, open or download something on screen.
-SCREEN_ONLY_WORDS = r"\b(download|downloaded|toggle|click|tap|press)\b"
+# Sentences that tell a reader to press or open something on screen. A sentence with a
+# download link goes too; other mentions of downloading are ordinary words and stay.
+SCREEN_ONLY_WORDS = r"\b(toggle|click|tap|press)\b"
 
 _PREPARE_SCRIPT = r"""({dropped, cover, screenOnly, screenWords}) => {
   const article = document.querySelector('article.bd-article');

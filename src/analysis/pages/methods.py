@@ -9,6 +9,7 @@ from analysis.present.charts import MINIMUM_VALUES
 from analysis.present.formatting import format_number
 from analysis.present.wording import LEVEL_STORY
 from analysis.rounding import round_half_up
+from analysis.stats import compare
 from analysis.stats import significance as stats
 from analysis.vocabulary import SMALL_COUNT_RANGE
 
@@ -46,6 +47,9 @@ def convention_values() -> dict[str, dict]:
                               source="analysis.present.charts.MINIMUM_VALUES"),
         "level_story": dict(text=f"{format_number(LEVEL_STORY * 100, 0)}%", raw_value=LEVEL_STORY, source_kind="code",
                             source="analysis.present.wording.LEVEL_STORY"),
+        "neighbour_minimum": dict(text=format_number(compare.MINIMUM_NEIGHBOURS_FOR_AVERAGE, 0),
+                                  raw_value=compare.MINIMUM_NEIGHBOURS_FOR_AVERAGE, source_kind="code",
+                                  source="analysis.stats.compare.MINIMUM_NEIGHBOURS_FOR_AVERAGE"),
         "python_rounding": dict(text=f"{round(example, 1)}", raw_value=round(example, 1), source_kind="code",
                                 source="Python's built-in round(2.25, 1)"),
     }

@@ -24,7 +24,7 @@ import pandas as pd  # noqa: E402
 from afcharts.af_colours import get_af_colours  # noqa: E402
 from IPython.display import HTML, display  # noqa: E402
 
-from analysis.present.formatting import format_value  # noqa: E402
+from analysis.present.formatting import DEFAULT_DECIMALS, format_value  # noqa: E402
 from analysis.present.wording import when  # noqa: E402
 from analysis.present.tables import table_html  # noqa: E402
 
@@ -121,6 +121,22 @@ def _per_value(decimals, count: int) -> list:
     return list(decimals)
 
 
+# A long unit is written once, in the column header, so that the table's cells (and its
+# CSV download) hold numbers: "<area> (per 10,000 children)" over "591.3".
+HEADER_UNITS = {"rate_per_10000": "per 10,000 children"}
+
+
+def _cells_text(values, unit: str, decimals) -> list[str]:
+    """Each value for a table cell: without its unit when the header carries it."""
+    if unit in HEADER_UNITS:
+        return _values_text(values, "ratio", DEFAULT_DECIMALS[unit] if decimals is None else decimals)
+    return _values_text(values, unit, decimals)
+
+
+def _header(name: str, unit: str) -> str:
+    return f"{name} ({HEADER_UNITS[unit]})" if unit in HEADER_UNITS else name
+
+
 def _values_text(values, unit: str, decimals) -> list[str]:
     """Each value as the book writes it, at its source's decimals."""
     return [format_value(v, unit, d) if pd.notna(v) else "not available"
@@ -191,7 +207,7 @@ def bar_chart(
     texts = _values_text(values, unit, decimals)
     ax.bar_label(bars, labels=texts, padding=3, fontsize=10, color=DARK_GREY)
     ax.margins(x=0.15) if horizontal else ax.margins(y=0.15)
-    table = pd.DataFrame({label_heading: labels, value_heading: texts})
+    table = pd.DataFrame({label_heading: labels, _header(value_heading, unit): _cells_text(values, unit, decimals)})
     alt = describe_bars(labels, values, unit, subtitle[0].lower() + subtitle[1:],
                         "Horizontal bar chart" if horizontal else "Bar chart", decimals)
     return Chart(chart_id or _slug(title), title, subtitle, alt, table, source, _png(fig))
@@ -260,7 +276,10 @@ def line_chart(
         if highlight_period in first.index and pd.notna(first[highlight_period]):
             ax.scatter([str(highlight_period)], [first[highlight_period]], s=160, facecolors="none",
                        edgecolors=HIGHLIGHT_RING, linewidths=2, zorder=5)
-            ax.annotate(format_value(first[highlight_period], unit, decimals), (str(highlight_period), first[highlight_period]),
+            # The number alone: the axis says the unit, and a long label would cover the lines.
+            label = format_value(first[highlight_period], "ratio" if unit in HEADER_UNITS else unit,
+                                 DEFAULT_DECIMALS.get(unit) if decimals is None else decimals)
+            ax.annotate(label, (str(highlight_period), first[highlight_period]),
                         textcoords="offset points", xytext=(0, 10), ha="center", color=DARK_GREY, fontsize=10)
     ax.set_ylabel(value_heading)
     ax.set_ylim(bottom=0)
@@ -271,7 +290,7 @@ def line_chart(
     ax.legend(frameon=False, loc="best")
     table = pd.DataFrame({period_heading: list(next(iter(series.values())).index)})
     for name, values in series.items():
-        table[name] = _values_text([values.get(p) for p in table[period_heading]], unit, decimals)
+        table[_header(name, unit)] = _cells_text([values.get(p) for p in table[period_heading]], unit, decimals)
     first_name, first_values = next(iter(series.items()))
     alt = describe_trend(list(first_values.index), list(first_values.values), unit,
                          f"{subtitle[0].lower() + subtitle[1:]} for {first_name}", highlight_period, decimals)
