@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from analysis.build import pdf
-from analysis.build.pdf_contents import PdfOptions, printed_options
+from analysis.build.pdf_contents import PdfOptions, bookmarks, printed_options
 from analysis.config import DataPaths
 from browser_support import AREA, YEAR, chromium_or_skip
 
@@ -78,13 +78,6 @@ def test_pdf_is_written_into_the_published_edition(printed):
     assert not (built.stage_dir / pdf.SINGLEHTML_LOG_NAME).exists()
 
 
-def _bookmarks(outline) -> list[str]:
-    titles = []
-    for item in outline:
-        titles += _bookmarks(item) if isinstance(item, list) else [item.title]
-    return titles
-
-
 def _squeezed_words(text: str) -> str:
     """Text with every run of white space as one space (a PDF breaks lines anywhere)."""
     return " ".join(text.split())
@@ -104,9 +97,9 @@ def test_pdf_has_numbered_a4_pages_bookmarks_and_tags(printed_with_appendices):
     numbers = re.findall(r"Page (\d+) of (\d+)", text)
     assert numbers == [(str(n), str(len(reader.pages))) for n in range(1, len(reader.pages) + 1)]
     # A bookmark for each section of the report.
-    bookmarks = {_squeezed(title) for title in _bookmarks(reader.outline)}
+    marked = {_squeezed(title) for title, _ in bookmarks(reader)}
     sections = pd.read_csv(DataPaths().reference / "sections.csv", dtype=str)
-    assert [t for t in sections["title"] if _squeezed(t) not in bookmarks] == []
+    assert [t for t in sections["title"] if _squeezed(t) not in marked] == []
     assert reader.trailer["/Root"].get("/MarkInfo", {}).get("/Marked") == True, "not a tagged PDF"  # noqa: E712
     partnership = pd.read_csv(DataPaths().reference / "partnership.csv", dtype=str).iloc[0]
     title = reader.metadata.title or ""
@@ -134,20 +127,6 @@ def test_pdf_leaves_out_the_code(printed_with_appendices):
 # --------------------------------------------------------------------------
 
 
-def _bookmark_pages(reader) -> list[tuple[str, int]]:
-    found = []
-
-    def walk(items):
-        for item in items:
-            if isinstance(item, list):
-                walk(item)
-            else:
-                found.append((item.title, reader.get_destination_page_number(item) + 1))
-
-    walk(reader.outline)
-    return found
-
-
 def _without_header_and_footer(page_text: str) -> str:
     return re.sub(r"Page \d+ of \d+", "", page_text)
 
@@ -170,14 +149,16 @@ def test_contents_come_second_with_the_page_each_chapter_is_on(printed):
     contents_page = _without_header_and_footer(pages[1])
     assert contents_page.lstrip().splitlines()[0].strip() == "Contents"
     listed = dict(re.findall(r"^\s*(.+?)\s+(\d+)\s*$", contents_page, flags=re.MULTILINE))
-    bookmarks: dict[str, int] = {}
-    for title, number in _bookmark_pages(reader):  # a chapter's title may be a later section's too
-        bookmarks.setdefault(title, number)
+    first_page: dict[str, int] = {}
+    for title, number in bookmarks(reader):  # a chapter's title may be a later section's too
+        first_page.setdefault(title, number)
     sections = pd.read_csv(DataPaths().reference / "sections.csv", dtype=str)
     chapters = ["Key findings", *(t.replace("'", "’") for t in sections["title"])]
-    assert {title: int(listed.get(title, 0)) for title in chapters} == {title: bookmarks[title] for title in chapters}
+    assert {title: int(listed.get(title, 0)) for title in chapters} == {title: first_page[title] for title in chapters}
+    # Not only where Chromium's bookmarks point: each chapter's heading is printed on its page.
+    assert [title for title in chapters if _squeezed(title) not in _squeezed(pages[int(listed[title]) - 1])] == []
     # Key findings straight after the cover and the contents.
-    assert bookmarks["Key findings"] == 3
+    assert first_page["Key findings"] == 3
     assert pages[2].split("Key findings", 1)[0].count("\n") <= 2
 
 
@@ -188,7 +169,7 @@ def test_the_report_year_is_never_broken_across_lines(printed):
 
 def test_bookmarks_are_the_headings_once_each(printed, printed_with_appendices):
     for _, _, reader, _, _, _ in (printed, printed_with_appendices):
-        titles = [title for title, _ in _bookmark_pages(reader)]
+        titles = [title for title, _ in bookmarks(reader)]
         doubled = [t for t in titles if len(t) % 2 == 0 and t[: len(t) // 2] == t[len(t) // 2:]
                    or re.search(r"(\b\w+\b \b\w+\b).*\1", t)]
         assert doubled == []
@@ -199,8 +180,8 @@ def test_bookmarks_are_the_headings_once_each(printed, printed_with_appendices):
 def test_the_appendices_are_left_out_unless_asked_for(printed, printed_with_appendices):
     appendices = ("Methods", "Data dictionary", "What changed since the last edition", "Register of figures",
                   "Provenance of this edition", "Data log, assumptions and caveats")
-    default = {title for title, _ in _bookmark_pages(printed[2])}
-    full = {title for title, _ in _bookmark_pages(printed_with_appendices[2])}
+    default = {title for title, _ in bookmarks(printed[2])}
+    full = {title for title, _ in bookmarks(printed_with_appendices[2])}
     assert [t for t in appendices if t in default] == []
     assert [t for t in appendices if t not in full] == []
     assert "Reconciliation with national statistics" in default  # the last chapter of the findings
