@@ -1,6 +1,8 @@
 # Thin wrappers over `python -m analysis ...`. Run `make help` for the list.
 YEAR ?= 2024-25
-AREA ?= E09000007
+# AREA: an ONS area code or a partnership's id; empty means the partnership that supplies its own figures.
+AREA ?=
+AREA_OPTION = $(if $(AREA), --area $(AREA))
 JOBS ?= 2
 PYTHON ?= python3
 VENV := .venv
@@ -8,11 +10,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help book test test-fast screenshots pdf validate new-edition import-national verify clean
+.PHONY: help book test test-fast screenshots pdf validate new-edition new-partnership import-national verify clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
-	@echo "  Variables: YEAR=$(YEAR) AREA=$(AREA) JOBS=$(JOBS)"
+	@echo "  Variables: YEAR=$(YEAR) AREA=$(if $(AREA),$(AREA),(the partnership with its own figures)) JOBS=$(JOBS)"
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,10 +24,10 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 book: $(STAMP) ## Execute the notebooks and build the book for YEAR and AREA
-	$(BIN)/python -m analysis build --year $(YEAR) --area $(AREA) --jobs $(JOBS)
+	$(BIN)/python -m analysis build --year $(YEAR)$(AREA_OPTION) --jobs $(JOBS)
 
 pdf: $(STAMP) ## Print the built edition for YEAR and AREA to a PDF, without the appendices unless APPENDICES=1; COMMITTEE_DATE=YYYY-MM-DD for the cover (needs Chromium; run make book first)
-	$(BIN)/python -m analysis pdf --year $(YEAR) --area $(AREA)$(if $(APPENDICES), --appendices)$(if $(COMMITTEE_DATE), --committee-date $(COMMITTEE_DATE))
+	$(BIN)/python -m analysis pdf --year $(YEAR)$(AREA_OPTION)$(if $(APPENDICES), --appendices)$(if $(COMMITTEE_DATE), --committee-date $(COMMITTEE_DATE))
 
 test: $(STAMP) ## Run the whole test suite: tests/unit, tests/book (builds editions) and tests/browser (Chromium)
 	$(BIN)/python -m pytest
@@ -37,17 +39,20 @@ screenshots: $(STAMP) ## Picture the front page, a section and two PDF pages at 
 	$(BIN)/python -m pytest tests/browser/test_browser.py::test_screenshots_of_the_front_page_and_a_section \
 		tests/browser/test_pdf.py::test_screenshots_of_two_pdf_pages_at_both_sizes
 
-validate: $(STAMP) ## Check the partnership's figures for YEAR
-	$(BIN)/python -m analysis validate --year $(YEAR)
+validate: $(STAMP) ## Check the partnership's figures for YEAR (AREA picks the partnership)
+	$(BIN)/python -m analysis validate --year $(YEAR)$(AREA_OPTION)
 
-new-edition: $(STAMP) ## Create return templates for YEAR
-	$(BIN)/python -m analysis new-edition $(YEAR)
+new-edition: $(STAMP) ## Create return templates for YEAR (AREA picks the partnership)
+	$(BIN)/python -m analysis new-edition $(YEAR)$(AREA_OPTION)
+
+new-partnership: $(STAMP) ## Start a partnership's book: CODES="E.. [E..]" [ID=...] [NAME="..."], with return templates for YEAR
+	$(BIN)/python -m analysis new-partnership $(CODES) --year $(YEAR)$(if $(ID), --id $(ID))$(if $(NAME), --name "$(NAME)")
 
 import-national: $(STAMP) ## Import national statistics from SOURCE (a folder of EES CSV files)
 	$(BIN)/python -m analysis import-national $(SOURCE)
 
 verify: $(STAMP) ## Rebuild YEAR in a temporary folder and report any difference
-	$(BIN)/python -m analysis verify --year $(YEAR) --area $(AREA)
+	$(BIN)/python -m analysis verify --year $(YEAR)$(AREA_OPTION)
 
 clean: ## Remove everything built (the virtual environment stays)
 	rm -rf _build

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
-from analysis.config import SITE_DIR, STAGE_DIR, DataPaths, display_path
+from analysis.config import DATA_DIR, SITE_DIR, STAGE_DIR, DataPaths, display_path
 from analysis.errors import InputError, ParameterError
 
 EXIT_OK = 0
@@ -25,7 +25,8 @@ EXIT_FAILED = 1
 EXIT_BAD_PARAMETERS = 2
 
 PROG = "python -m analysis"
-DEFAULT_AREA_HELP = "default: the partnership's own area, from reference/partnership.csv in the data folder"
+DEFAULT_AREA_HELP = ("an ONS area code or a partnership's id (data/partnerships/<id>/); default: the partnership "
+                     "that supplies its own figures")
 
 
 class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
@@ -69,8 +70,7 @@ def add_build_command(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--area", default=None, metavar="CODE",
-        help="ONS code of the local authority area, E followed by 8 digits "
-             f"({DEFAULT_AREA_HELP})",
+        help=f"the edition's area: {DEFAULT_AREA_HELP}",
     )
     _add_data_dir_options(parser)
     parser.add_argument(
@@ -98,7 +98,7 @@ def add_build_command(subparsers: argparse._SubParsersAction) -> None:
 def _add_data_dir_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data-dir", default=None, metavar="PATH", type=Path,
-        help="folder holding reference/, partnership/<year>/ and national/ "
+        help="folder holding reference/, partnerships/ and national/ "
              "(default: the project's data/ folder); it must be inside the project",
     )
     parser.add_argument(
@@ -145,7 +145,7 @@ def add_validate_command(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Check the partnership's figures for one year: figures.csv and/or the partner\n"
             "returns (returns/*.csv, returns/*.xlsx), lists.csv and documents.csv in\n"
-            "data/partnership/<year>/. Every problem is listed at once with its file, sheet,\n"
+            "data/partnerships/<id>/<year>/. Every problem is listed at once with its file, sheet,\n"
             "row, column, value and the rule it breaks. Errors (a required figure missing, text\n"
             "where a number belongs, a formula in a workbook, ...) stop the build; warnings (an\n"
             "optional figure not supplied, ...) do not. `build` runs the same checks first."
@@ -162,7 +162,7 @@ def add_validate_command(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--year", required=True, metavar="YYYY-YY",
                         help="partnership (financial) year of the edition, e.g. 2025-26 (required)")
     parser.add_argument("--area", default=None, metavar="CODE",
-                        help=f"ONS code of the area ({DEFAULT_AREA_HELP})")
+                        help=f"the edition's area: {DEFAULT_AREA_HELP}")
     _add_data_dir_options(parser)
     parser.set_defaults(handler=run_validate)
 
@@ -188,9 +188,9 @@ def add_new_edition_command(subparsers: argparse._SubParsersAction) -> None:
         "new-edition",
         help="create next year's folder with a return template for each partner",
         description=(
-            "Create data/partnership/<YEAR>/ for a new edition: for each partner (council,\n"
-            "health, police, education) a return template as CSV and as Excel listing the\n"
-            "indicators expected, their definitions, units, the period expected, whether each\n"
+            "Create data/partnerships/<id>/<YEAR>/ for a partnership's new edition: for each\n"
+            "partner (council, health, police, education) a return template as CSV and as\n"
+            "Excel listing the indicators the partnership reports, their definitions, units, the period expected, whether each\n"
             "is required and last year's value for reference; a template for the qualitative\n"
             "lists (lists.csv); documents.csv; and a README.md of what to fill in.\n"
             "An existing year folder is never overwritten."
@@ -198,6 +198,7 @@ def add_new_edition_command(subparsers: argparse._SubParsersAction) -> None:
         epilog=(
             "examples:\n"
             f"  {PROG} new-edition 2025-26\n"
+            f"  {PROG} new-edition 2025-26 --area ID\n"
             "\n"
             "exit codes: 0 created; 1 the folder already exists or an input file has errors;\n"
             "2 bad parameters."
@@ -205,6 +206,8 @@ def add_new_edition_command(subparsers: argparse._SubParsersAction) -> None:
         formatter_class=_HelpFormatter,
     )
     parser.add_argument("year", metavar="YEAR", help="the new edition's year, e.g. 2025-26")
+    parser.add_argument("--area", default=None, metavar="ID",
+                        help=f"the partnership: {DEFAULT_AREA_HELP}")
     _add_data_dir_options(parser)
     parser.set_defaults(handler=run_new_edition)
 
@@ -218,7 +221,66 @@ def run_new_edition(args: argparse.Namespace) -> int:
     data_dir, data_roots = _data_dir(args)
     data_dir = validate_data_dir(data_dir, year, data_roots)
     try:
-        created = new_edition(year, data_dir)
+        created = new_edition(year, data_dir, args.area)
+    except EditionExists as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    print(created.report())
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------
+# new-partnership
+# --------------------------------------------------------------------------
+
+
+def add_new_partnership_command(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "new-partnership",
+        help="start a book for a partnership: its file, and return templates for its first year",
+        description=(
+            "Create data/partnerships/<id>/partnership.toml for a partnership covering the local\n"
+            "authorities CODE ...: the authorities' codes and names come from the national\n"
+            "statistics, the name and short name are worked out from them (edit them to the\n"
+            "partnership's own). For a partnership that supplies its own figures (the default),\n"
+            "the return templates for YEAR are written too, as new-edition does. A replaced\n"
+            "authority's code is refused with its successors named; nothing is written over."
+        ),
+        epilog=(
+            "examples:\n"
+            f"  {PROG} new-partnership CODE --year 2025-26\n"
+            f"  {PROG} new-partnership CODE CODE --id two-boroughs --no-own-figures\n"
+            "\n"
+            "exit codes: 0 created; 1 an input file has errors; 2 bad parameters."
+        ),
+        formatter_class=_HelpFormatter,
+    )
+    parser.add_argument("codes", nargs="+", metavar="CODE", help="ONS code of each local authority it covers")
+    parser.add_argument("--year", default=None, metavar="YYYY-YY",
+                        help="the first edition's year, for the return templates (needed unless --no-own-figures)")
+    parser.add_argument("--id", default=None, dest="partnership_id", metavar="ID",
+                        help="the partnership's id and folder name (default: from the authority's name; "
+                             "needed for several authorities)")
+    parser.add_argument("--name", default=None, help="the partnership's name (default: <area> Safeguarding "
+                                                      "Children Partnership)")
+    parser.add_argument("--no-own-figures", dest="own_figures", action="store_false",
+                        help="the partnership supplies no figures of its own: its editions are statistics profiles")
+    _add_data_dir_options(parser)
+    parser.set_defaults(handler=run_new_partnership)
+
+
+def run_new_partnership(args: argparse.Namespace) -> int:
+    from analysis.build.parameters import validate_data_dir
+    from analysis.build.new_partnership import new_partnership
+    from analysis.inputs.templates import EditionExists
+    from analysis.periods import ReportYear
+
+    year = ReportYear.parse(args.year).label if args.year else None
+    data_dir, data_roots = _data_dir(args)
+    data_dir = validate_data_dir(data_dir, year or "", data_roots)
+    try:
+        created = new_partnership(args.codes, year=year, data_dir=data_dir, partnership_id=args.partnership_id,
+                                  name=args.name, own_figures=args.own_figures)
     except EditionExists as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FAILED
@@ -400,6 +462,7 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     add_build_command,
     add_validate_command,
     add_new_edition_command,
+    add_new_partnership_command,
     add_import_national_command,
     add_verify_command,
     add_pdf_command,
@@ -431,16 +494,27 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _partnership_area(args: argparse.Namespace) -> str:
-    """The area when --area is not given: the partnership's own, from the data folder."""
-    from analysis.inputs.catalogue import partnership_area
+    """The area when --area is not given: the one partnership in the data folder that supplies
+    its own figures."""
+    from analysis.inputs.partnership import default_partnership
 
     data_dir = getattr(args, "data_dir", None)
-    area = partnership_area(data_dir.expanduser().resolve() if data_dir else None)
-    if not area:
-        folder = display_path(DataPaths(data_dir.expanduser().resolve()).reference if data_dir else DataPaths().reference)
-        raise ParameterError(f"no --area given, and {folder}/partnership.csv names no partnership area: "
-                             "give the area's ONS code with --area CODE")
-    return area
+    folder = data_dir.expanduser().resolve() if data_dir else None
+    partnership = default_partnership(folder)
+    if partnership is None:
+        raise ParameterError(f"no --area given, and no partnership in {display_path(DataPaths(folder or DATA_DIR).partnerships)} "
+                             "supplies its own figures: give an ONS area code or a partnership's id with --area")
+    return partnership.edition_area
+
+
+def _edition_area(args: argparse.Namespace) -> str:
+    """--area as editions are published: a partnership over one authority is built for that
+    authority's code, so the partnership's id and that code give the same edition."""
+    from analysis.inputs.partnership import partnership_for_area
+
+    data_dir = getattr(args, "data_dir", None)
+    partnership = partnership_for_area(args.area.strip(), data_dir.expanduser().resolve() if data_dir else None)
+    return partnership.edition_area if partnership else args.area
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -456,6 +530,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if getattr(args, "area", "") is None:
             args.area = _partnership_area(args)
+        elif getattr(args, "area", None):
+            args.area = _edition_area(args)
         return int(handler(args) or EXIT_OK)
     except ParameterError as error:
         print(f"error: {error}", file=sys.stderr)

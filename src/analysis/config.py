@@ -24,6 +24,20 @@ SITE_DIR = BUILD_DIR / "site"
 
 # An area is named by its ONS (GSS) code: E followed by 8 digits.
 AREA_CODE = re.compile(r"^E\d{8}$")
+# A partnership's id (its folder under data/partnerships/): lower-case words joined by hyphens.
+PARTNERSHIP_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def check_edition_area(text: str) -> str:
+    """An ONS area code or a partnership's id, stripped; ParameterError for anything else."""
+    name = str(text).strip()
+    return name if PARTNERSHIP_ID.match(name) else check_area_code(name)
+
+
+def is_edition_area(name: str) -> bool:
+    """Whether ``name`` can be what an edition is built and published for: an ONS area code,
+    or a partnership's id (a partnership over several authorities)."""
+    return bool(AREA_CODE.match(name) or PARTNERSHIP_ID.match(name))
 
 
 def check_area_code(text: str) -> str:
@@ -38,9 +52,12 @@ def check_area_code(text: str) -> str:
 
 @dataclass(frozen=True)
 class DataPaths:
-    """The folders and files of one data folder (the project's ``data/`` by default)."""
+    """The folders and files of one data folder (the project's ``data/`` by default).
+
+    ``partnership_id`` picks whose folder ``partnership`` and ``year`` point to."""
 
     root: Path = DATA_DIR
+    partnership_id: str | None = None
 
     @property
     def reference(self) -> Path:
@@ -51,17 +68,27 @@ class DataPaths:
         return self.root / "national"
 
     @property
+    def partnerships(self) -> Path:
+        """One folder per partnership: its partnership.toml and a folder per edition year."""
+        return self.root / "partnerships"
+
+    @property
     def partnership(self) -> Path:
-        return self.root / "partnership"
+        """The partnership's folder (its file, reference tables and own figures)."""
+        if not self.partnership_id:
+            raise ValueError("these data paths name no partnership: give partnership_id "
+                             "(analysis.inputs.partnership.edition_data_paths finds an edition's)")
+        return self.partnerships / self.partnership_id
 
     def year(self, year: str) -> Path:
         """Folder holding the partnership's own figures for one edition year."""
         return self.partnership / str(year)
 
 
-def data_paths(data_dir: Path | str | None = None) -> DataPaths:
-    """The paths under ``data_dir`` (None or "" for the project's ``data/``)."""
-    return DataPaths(Path(data_dir)) if data_dir else DataPaths()
+def data_paths(data_dir: Path | str | None = None, partnership_id: str | None = None) -> DataPaths:
+    """The paths under ``data_dir`` (None or "" for the project's ``data/``), with one
+    partnership's folder when ``partnership_id`` is given."""
+    return DataPaths(Path(data_dir) if data_dir else DATA_DIR, partnership_id)
 
 
 def display_path(path: Path | str) -> str:

@@ -1,4 +1,5 @@
-"""Any area: a reorganised authority's trend joined to its predecessor's, London boroughs compared
+"""Any area: a reorganised authority's trend joined to its predecessor's, a partnership over two
+authorities combined from their published figures, London boroughs compared
 with London and Inner London, neighbour averages that say how many neighbours had a value, and
 figures older than the edition said to be the latest published.
 
@@ -26,6 +27,7 @@ POPULATION_FILE = "ons_mid-year_population_estimates_2012_to_2024.csv"
 MISSING_FILE = "la_children_who_were_missing_or_away_from_placement_without_authorisation.csv"
 
 KENT = "E10000016"
+PAN_DORSET, DORSET, BCP = "pan-dorset", "E06000059", "E06000058"
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -54,6 +56,16 @@ def kent_edition(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("kent-edition")
     return build_edition(YEAR, KENT, stage_root=root / "stage", site_dir=root / "site", progress=None)
+
+
+@pytest.fixture(scope="module")
+def pan_dorset_edition(tmp_path_factory):
+    """Pan-Dorset 2024-25: one partnership over two authorities (data/partnerships/pan-dorset/),
+    built once for this module from the national statistics."""
+    from analysis.build.pipeline import build_edition
+
+    root = tmp_path_factory.mktemp("pan-dorset-edition")
+    return build_edition(YEAR, PAN_DORSET, stage_root=root / "stage", site_dir=root / "site", progress=None)
 
 
 # ---------------------------------------------------------------- reading
@@ -196,3 +208,74 @@ def test_two_of_kents_figures_are_the_published_ones(kent_edition):
     assert f"Kent received {int(referrals['referral_count']):,} referrals" in front_door
     cla = _page(kent_edition, "05_children_looked_after").get_text(" ", strip=True)
     assert f"Kent looked after {int(looked_after['children_count']):,} children" in cla
+
+
+# ---------------------------------------------------------------- Pan-Dorset: two authorities, one partnership
+def _raw_referrals(code: str, year: int) -> dict:
+    return next(r for r in _raw_rows(REFERRALS_FILE) if r["new_la_code"] == code and r["time_period"] == str(year)
+                and r["geographic_level"] == "Local authority")
+
+
+def _raw_children(code: str, mid_year: int) -> int:
+    return int(next(r for r in _raw_rows(POPULATION_FILE) if r["new_la_code"] == code
+                    and r["time_period"] == str(mid_year) and r["age_group"] == "Children aged 0 to 17 years"
+                    )["population_estimate"])
+
+
+def test_pan_dorset_is_a_statistics_profile_that_names_only_its_own_authorities(pan_dorset_edition):
+    import json
+
+    from analysis.config import DataPaths
+    from analysis.national.load import load_areas
+
+    manifest = json.loads(pan_dorset_edition.manifest_path.read_text(encoding="utf-8"))
+    title = "Pan-Dorset Safeguarding Children Partnership: children's safeguarding statistics 2024-25"
+    assert manifest["title"] == title and manifest["edition_kind"] == "statistics_profile"
+    assert pan_dorset_edition.html_dir.parts[-2:] == (PAN_DORSET, YEAR)
+    assert not (pan_dorset_edition.html_dir / "notebooks" / "13_reconciliation.html").exists()
+    areas = load_areas(DataPaths().national)
+    own = ("Dorset", "Bournemouth, Christchurch and Poole", "Pan-Dorset")
+    others = [name for name in areas.loc[areas["geographic_level"] == "Local authority", "area_name"]
+              if not any(name in mine for mine in own)]
+    pages = sorted((pan_dorset_edition.html_dir / "notebooks").rglob("*.html"))
+    assert len(pages) > 10
+    for path in pages:
+        text = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml").get_text(" ", strip=True)
+        assert title in text.replace("\u2019", "'"), path.name
+        leaked = [name for name in others if re.search(rf"\b{re.escape(name)}\b", text)]
+        assert not leaked, (path.name, leaked[:5])
+
+
+def test_pan_dorsets_referrals_are_the_two_authorities_added_up_from_the_raw_files(pan_dorset_edition):
+    count = sum(int(_raw_referrals(code, 2025)["referral_count"]) for code in (DORSET, BCP))
+    children = sum(_raw_children(code, 2024) for code in (DORSET, BCP))
+    rate = _one_decimal(Decimal(count) / Decimal(children) * 10000)
+    mean_of_rates = (Decimal(_raw_referrals(DORSET, 2025)["referral_count"]) / _raw_children(DORSET, 2024)
+                     + Decimal(_raw_referrals(BCP, 2025)["referral_count"]) / _raw_children(BCP, 2024)) * 5000
+    assert rate != _one_decimal(mean_of_rates)  # the check below can tell a sum from an average
+    text = _page(pan_dorset_edition, "02_front_door").get_text(" ", strip=True)
+    assert f"Pan-Dorset received {count:,} referrals to children\u2019s social care, {rate} per 10,000 children" in text
+    _, _, rows = _chart(pan_dorset_edition, "02_front_door", "cin_referrals_rate")
+    assert rows["2024-25"]["Pan-Dorset (per 10,000 children)"] == rate
+    dorset = Decimal(_raw_referrals(DORSET, 2025)["referral_count"]) / _raw_children(DORSET, 2024) * 10000
+    assert rows["2024-25"]["Dorset (per 10,000 children)"] == _one_decimal(dorset)
+
+
+def test_pan_dorsets_re_referral_share_is_recomputed_and_each_authority_is_ranked(pan_dorset_edition):
+    rereferrals = sum(int(_raw_referrals(code, 2025)["rereferral_count"]) for code in (DORSET, BCP))
+    referrals = sum(int(_raw_referrals(code, 2025)["referral_count"]) for code in (DORSET, BCP))
+    share = _one_decimal(Decimal(rereferrals) / Decimal(referrals) * 100)
+    soup = _page(pan_dorset_edition, "02_front_door")
+    table = next(t for t in soup.find_all("table") if "and its authorities compared" in t.find("caption").get_text())
+    headers = [th.get_text(strip=True) for th in table.select("thead th")]
+    row = next(dict(zip(headers, [td.get_text(strip=True) for td in tr.find_all("td")]))
+               for tr in table.select("tbody tr") if tr.find("td").get_text(strip=True).startswith("Re-referrals"))
+    assert row["Pan-Dorset"] == share
+    dorset = next(h for h in headers if h.startswith("Dorset and its rank"))
+    ranked = [r for r in _raw_rows(REFERRALS_FILE) if r["time_period"] == "2025"
+              and r["geographic_level"] == "Local authority" and r["rereferral_percent"] not in ("", "c", "x", "z")]
+    own = Decimal(_raw_referrals(DORSET, 2025)["rereferral_percent"])
+    rank = 1 + sum(Decimal(r["rereferral_percent"]) < own for r in ranked)  # lower is better
+    assert row[dorset] == f"{own} ({rank} / {len(ranked)})"
+    text = soup.get_text(" ", strip=True)
+    assert "a figure is never an average of the authorities" in text and "as a whole is not ranked" in text

@@ -47,7 +47,7 @@ def test_assurance_pages_are_a_part_of_the_table_of_contents_after_methods():
 def test_book_reproduces_every_report_figure(camden_edition):
     soup = _page(camden_edition, "reproduction")
     results = _table(soup, "Each figure of the report against the book")["Result"]
-    figures = pd.read_csv(PROJECT_ROOT / "data/partnership/2024-25/figures.csv", dtype=str)
+    figures = pd.read_csv(PROJECT_ROOT / "data/partnerships/camden/2024-25/figures.csv", dtype=str)
     assert len(results) == (figures["status"] == "reported").sum()
     assert set(results) == {"Match"}
     summary = _table(soup, "Summary").iloc[0]
@@ -80,7 +80,7 @@ def test_register_is_published_as_page_and_csv(camden_edition):
     referrals = register[(register["indicator_id"] == "front_door_referrals") & (register["page"] == "02_front_door")
                          & (register["source_kind"] == "partnership")]
     assert "8,583" in set(referrals["text"])
-    assert (referrals["source"].str.startswith("data/partnership/2024-25/figures.csv row")).all()
+    assert (referrals["source"].str.startswith("data/partnerships/camden/2024-25/figures.csv row")).all()
     page = _page(camden_edition, "register")
     assert page.find("a", href=re.compile(r"register-of-figures\.csv$"))
 
@@ -147,10 +147,10 @@ def test_data_log_lists_every_national_source_file_with_its_sha256(camden_editio
 def test_data_log_lists_the_report_and_the_assumptions(camden_edition):
     log = _page(camden_edition, "data_log")
     sources = _table(log, "Sources of data")
-    seed = PROJECT_ROOT / "data/partnership/2024-25/sources/camden-cscp-annual-report-2024-25-scrutiny-committee.txt"
+    seed = PROJECT_ROOT / "data/partnerships/camden/2024-25/sources/camden-cscp-annual-report-2024-25-scrutiny-committee.txt"
     report = sources[sources["Source"].str.startswith("Camden Safeguarding Children Partnership")]
     assert list(report["SHA-256"]) == [hashlib.sha256(seed.read_bytes()).hexdigest()]
     assumptions = _table(log, "Assumptions and caveats log")
-    log_file = pd.read_csv(PROJECT_ROOT / "data/reference/assumptions.csv", dtype=str, keep_default_na=False)
+    log_file = pd.read_csv(PROJECT_ROOT / "data/partnerships/camden/assumptions.csv", dtype=str, keep_default_na=False)
     assert list(assumptions["Id"]) == list(log_file["assumption_id"])
     assert "derived_previous_referrals" in set(assumptions["Id"])

@@ -1,6 +1,6 @@
 """The built Camden 2024-25 book shows every figure of the report on the right page.
 
-The figures are read here from the data files themselves (data/partnership/2024-25/figures.csv
+The figures are read here from the data files themselves (data/partnerships/camden/2024-25/figures.csv
 and lists.csv), not from the package, and formatted as the book's conventions say: thousands
 separators, a percentage as the report gives it, the qualifier in words ("about 44,000").
 """
@@ -17,8 +17,8 @@ from analysis.config import PROJECT_ROOT, DataPaths
 from support.offline import external_resources
 
 YEAR = "2024-25"
-FIGURES = DataPaths().year(YEAR) / "figures.csv"
-LISTS = DataPaths().year(YEAR) / "lists.csv"
+FIGURES = DataPaths(partnership_id="camden").year(YEAR) / "figures.csv"
+LISTS = DataPaths(partnership_id="camden").year(YEAR) / "lists.csv"
 REFERENCE = DataPaths().reference
 
 # The figures each section page glues into its prose, in reading order: {indicator_id} is

@@ -77,7 +77,7 @@ def test_new_edition_shows_the_returned_figures(second_year_edition, second_year
             f"{values['missing_episodes']} times") in _article(missing)
     findings = _article(second_year_edition.second / "notebooks" / "00_key_findings.html")
     assert f"{int(values['front_door_referrals']):,}" in findings and "from 8,583 in 2024-25" in findings
-    police = second_year_data / "partnership" / "2025-26" / "returns" / "police.xlsx"
+    police = second_year_data / "partnerships" / "camden" / "2025-26" / "returns" / "police.xlsx"
     sources = " ".join(_soup(missing).find("details", class_="sources").get_text().split())
     for indicator in ("missing_young_people", "missing_episodes"):
         assert f"returns/police.xlsx, sheet figures, row {template_row(police, indicator)}" in sources, indicator

@@ -62,7 +62,7 @@ def test_best_and_worst_follow_the_rule_on_the_page(request, edition_name, area_
 
 
 def test_camden_front_page_leads_with_the_inspection_outcome(camden_edition):
-    lists = pd.read_csv(DataPaths().year(YEAR) / "lists.csv", dtype=str)
+    lists = pd.read_csv(DataPaths(partnership_id="camden").year(YEAR) / "lists.csv", dtype=str)
     inspections = lists[lists["list_id"] == "inspections"]
     article = _front_page(camden_edition).find("article")
     listed = [li.get_text(" ", strip=True) for li in article.select("ul.analysis-inspections li")]

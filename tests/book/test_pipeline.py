@@ -100,7 +100,7 @@ def test_successful_build_publishes_every_page(built):
 
 
 def test_glued_value_is_computed_from_the_data(built):
-    with open(FIXTURE_DATA / "partnership" / YEAR / "synthetic_figures.csv", newline="") as handle:
+    with open(FIXTURE_DATA / "partnerships" / "synthetic" / YEAR / "synthetic_figures.csv", newline="") as handle:
         total = sum(int(row["value"]) for row in csv.DictReader(handle))
     page = BeautifulSoup((built.result.html_dir / "notebooks" / "01_synthetic_figures.html").read_text(), "lxml")
     assert f"The synthetic total is {total:,}." in " ".join(page.find("article").get_text().split())
@@ -124,9 +124,9 @@ def test_site_index_lists_the_edition(built):
     assert (built.site_dir / href).is_file()
     data = json.loads((built.site_dir / "editions.json").read_text())
     assert [(e["area_code"], e["year"], e["href"]) for e in data["editions"]] == [(AREA, YEAR, href)]
-    # The synthetic data folder names no area (no areas.csv, no partnership.csv): the code stands in.
-    assert load_manifest(built.result.manifest_path)["parameters"]["area_name"] is None
-    assert data["editions"][0]["area_name"] == AREA
+    # The synthetic data folder has no areas.csv: the area's name is its partnership's short name.
+    assert load_manifest(built.result.manifest_path)["parameters"]["area_name"] == "Synthetic Borough"
+    assert data["editions"][0]["area_name"] == "Synthetic Borough"
 
 
 def test_templates_are_never_written(built):
@@ -169,10 +169,12 @@ def test_manifest_records_inputs_versions_and_timings(built):
     assert manifest["parameters"]["data_dir"] == str(FIXTURE_DATA)
 
     expected = {}
-    for folder in ("reference", f"partnership/{YEAR}", "national"):
+    for folder in ("reference", f"partnerships/synthetic/{YEAR}", "national"):
         for path in (FIXTURE_DATA / folder).rglob("*"):
             if path.is_file():
                 expected[path.relative_to(FIXTURE_DATA).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    toml = FIXTURE_DATA / "partnerships" / "synthetic" / "partnership.toml"
+    expected[toml.relative_to(FIXTURE_DATA).as_posix()] = hashlib.sha256(toml.read_bytes()).hexdigest()
     recorded = {item["path"]: item["sha256"] for item in manifest["inputs"]["files"]}
     assert recorded == expected and expected
 

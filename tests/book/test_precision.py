@@ -20,7 +20,7 @@ from analysis.config import DataPaths
 
 YEAR = "2024-25"
 CAMDEN, ISLINGTON = "E09000007", "E09000019"
-DATA = DataPaths()
+DATA = DataPaths(partnership_id="camden")
 
 
 def _read_csv(path):

@@ -18,6 +18,7 @@ import pytest
 from analysis.build import pdf
 from analysis.build.pdf_contents import PdfOptions, bookmarks, printed_options
 from analysis.config import DataPaths
+from analysis.inputs.partnership import load_partnerships
 from browser_support import AREA, YEAR, chromium_or_skip
 
 
@@ -101,14 +102,14 @@ def test_pdf_has_numbered_a4_pages_bookmarks_and_tags(printed_with_appendices):
     sections = pd.read_csv(DataPaths().reference / "sections.csv", dtype=str)
     assert [t for t in sections["title"] if _squeezed(t) not in marked] == []
     assert reader.trailer["/Root"].get("/MarkInfo", {}).get("/Marked") == True, "not a tagged PDF"  # noqa: E712
-    partnership = pd.read_csv(DataPaths().reference / "partnership.csv", dtype=str).iloc[0]
+    partnership = load_partnerships()["camden"]
     title = reader.metadata.title or ""
-    assert title.startswith(f"{partnership['partnership_name']}: ") and YEAR in title
+    assert title.startswith(f"{partnership.name}: ") and YEAR in title
 
 
 def test_pdf_text_has_the_key_figures_and_every_section(printed_with_appendices):
     _, _, _, text, _, _ = printed_with_appendices
-    figures = pd.read_csv(DataPaths().year(YEAR) / "figures.csv", dtype=str).set_index(["indicator_id", "period"])
+    figures = pd.read_csv(DataPaths(partnership_id="camden").year(YEAR) / "figures.csv", dtype=str).set_index(["indicator_id", "period"])
     referrals = f"{int(figures.at[('front_door_referrals', YEAR), 'value']):,}"
     for expected in (referrals, "Key findings", "1 April 2024 to 31 March 2025", "Contents",
                      "The children’s front door", "Children looked after", "Methods", "Data dictionary",
@@ -134,9 +135,9 @@ def _without_header_and_footer(page_text: str) -> str:
 def test_the_cover_is_a_sheet_of_its_own_naming_the_edition_version_and_meeting(printed):
     path, built, reader, _, _, pages = printed
     manifest = json.loads((built.html_dir / "manifest.json").read_text(encoding="utf-8"))
-    partnership = pd.read_csv(DataPaths().reference / "partnership.csv", dtype=str).iloc[0]
+    partnership = load_partnerships()["camden"]
     cover = " ".join(pages[0].split())
-    for expected in (partnership["partnership_name"], "Annual report 2024-25 1 April 2024 to 31 March 2025",
+    for expected in (partnership.name, "Annual report 2024-25 1 April 2024 to 31 March 2025",
                      "Camden (E09000007)", "For the meeting on 18 September 2025", "Version",
                      manifest["git"]["commit"][:12], f"Printed {date.today().day} "):
         assert expected in cover, f"{expected!r} is not on the cover: {cover}"

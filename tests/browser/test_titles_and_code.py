@@ -3,7 +3,7 @@
 Every page of the session's Camden and Islington 2024-25 editions (``camden_edition``,
 ``islington_edition`` in tests/conftest.py; Islington has no partnership figures) is opened in
 Chromium. Its browser title, the sidebar's book title and the footer must name the area (the
-partnership's name from data/reference/partnership.csv for the partnership's own area, else the
+partnership's name from data/partnerships/<id>/partnership.toml for a partnership's area, else the
 area's name in the national statistics) and the year. The code behind a page sits in one
 collapsed block after the page's last heading: no page shows more than one code toggle, and
 none before its last section.
@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from analysis.config import PROJECT_ROOT
+from analysis.inputs.partnership import partnership_for_area
 from browser_support import Server, edition_pages, settle
 
 YEAR = "2024-25"
@@ -53,9 +54,9 @@ def _rows(path) -> list[dict]:
 
 def expected_name(area: str) -> str:
     """Whose book it is: the partnership's name for its own area, else the area's national name."""
-    partnership = _rows(PROJECT_ROOT / "data" / "reference" / "partnership.csv")[0]
-    if partnership["area_code"] == area:
-        return partnership["partnership_name"]
+    partnership = partnership_for_area(area)
+    if partnership is not None:
+        return partnership.name
     return next(row["area_name"] for row in _rows(PROJECT_ROOT / "data" / "national" / "areas.csv")
                 if row["area_code"] == area)
 

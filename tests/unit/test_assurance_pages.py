@@ -19,6 +19,7 @@ from analysis.assurance.reproducibility import normalise_json
 from analysis.national.importer import import_national
 from analysis.pages.page import REGISTER_COLUMNS
 from analysis.present.tables import table_html
+from tests.support.partnerships import write_synthetic_partnership
 
 SYNTHETIC_EES = Path(__file__).resolve().parents[1] / "fixtures" / "ees" / "synthetic_valid"
 
@@ -152,8 +153,8 @@ def manifest(tmp_path):
         parameters={"year": "2024-25", "area_code": "E09000007", "data_dir": ""},
         inputs={"data_dir": "data", "folders_not_present": [], "files": [
             {"path": "reference/indicators.csv", "sha256": "1" * 64, "bytes": 7181},
-            {"path": "partnership/2024-25/sources/report.txt", "sha256": "2" * 64, "bytes": 100},
-            {"path": "partnership/2023-24/sources/report.txt", "sha256": "3" * 64, "bytes": 90},
+            {"path": "partnerships/synthetic/2024-25/sources/report.txt", "sha256": "2" * 64, "bytes": 100},
+            {"path": "partnerships/synthetic/2023-24/sources/report.txt", "sha256": "3" * 64, "bytes": 90},
         ]},
         repo_root=tmp_path, build_started="2025-06-30T09:15:02+00:00",
         notebook_seconds={"notebooks/01_context.ipynb": 3.04, "notebooks/92_methods.ipynb": 12.25},
@@ -244,7 +245,7 @@ def test_assumptions_table_headings():
 
 
 def test_year_files_are_read_as_excel_saves_them(tmp_path):
-    year = tmp_path / "partnership" / "2025-26"
+    year = write_synthetic_partnership(tmp_path) / "2025-26"
     year.mkdir(parents=True)
     (year / "documents.csv").write_bytes("document_id,title\nr,Report – 2025\n".encode("cp1252"))
     documents = source_documents("2025-26", tmp_path)

@@ -55,7 +55,7 @@ def _refused(tmp_path: Path, year: str, area: str, **options) -> ParameterError:
         (YEAR, "W06000015", None,
          "area code 'W06000015' is not an ONS area code: E followed by 8 digits"),
         (YEAR, AREA, "does-not-exist", "data folder {missing} does not exist; give an existing "
-         "folder that holds reference/, partnership/2024-25/ and national/"),
+         "folder that holds reference/, partnerships/ and national/"),
     ],
 )
 def test_bad_parameters_are_refused_with_a_clear_message(tmp_path, monkeypatch, year, area, data_dir, expected):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+import tomllib
 
 import yaml
 
@@ -30,11 +31,22 @@ def _national_name(code: str) -> str:
                 if row["area_code"] == code)
 
 
+def _partnership(partnership_id: str) -> dict:
+    return tomllib.loads((PROJECT_ROOT / "data" / "partnerships" / partnership_id / "partnership.toml").read_text())
+
+
 def test_the_partnerships_own_area_is_titled_with_the_partnerships_name():
-    partnership = _rows(PROJECT_ROOT / "data" / "reference" / "partnership.csv")[0]
-    code = partnership["area_code"]
+    partnership = _partnership("camden")
+    code = partnership["local_authorities"][0]
     title = default_edition_title(title=GENERIC, year=YEAR, area_code=code, area_name=area_name(code))
-    assert title == f"{partnership['partnership_name']}: annual report {YEAR}"
+    assert title == f"{partnership['name']}: annual report {YEAR}"
+
+
+def test_a_partnership_without_figures_of_its_own_is_titled_as_a_statistics_profile():
+    partnership = _partnership("pan-dorset")
+    title = default_edition_title(title=GENERIC, year=YEAR, area_code="pan-dorset", area_name=area_name("pan-dorset"))
+    assert title == f"{partnership['name']}: children's safeguarding statistics {YEAR}"
+    assert area_name("pan-dorset") == partnership["short_name"]
 
 
 def test_any_other_area_is_titled_with_its_national_statistics_name():
@@ -45,11 +57,11 @@ def test_any_other_area_is_titled_with_its_national_statistics_name():
 
 
 def test_a_data_folder_without_a_partnership_names_the_area_even_for_the_default_area(tmp_path):
-    partnership = _rows(PROJECT_ROOT / "data" / "reference" / "partnership.csv")[0]
-    (tmp_path / "reference").mkdir()  # no partnership.csv: nobody's annual report
-    title = default_edition_title(title=GENERIC, year=YEAR, area_code=partnership["area_code"],
-                                  area_name=partnership["area_name"], data_dir=tmp_path)
-    assert title == f"{partnership['area_name']}: children's safeguarding statistics {YEAR}"
+    code = _partnership("camden")["local_authorities"][0]
+    (tmp_path / "reference").mkdir()  # no partnerships: nobody's annual report
+    title = default_edition_title(title=GENERIC, year=YEAR, area_code=code,
+                                  area_name=_national_name(code), data_dir=tmp_path)
+    assert title == f"{_national_name(code)}: children's safeguarding statistics {YEAR}"
 
 
 def test_an_area_without_a_name_is_titled_by_its_code():

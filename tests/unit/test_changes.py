@@ -99,7 +99,7 @@ def test_previous_edition_figures_are_used_automatically(second_year_data):
     partnership = PartnershipData("2025-26", AREA, second_year_data)
     previous = partnership.previous_figure("front_door_referrals")
     assert (previous.value, previous.period, previous.edition) == (8583, "2024-25", "2024-25")
-    assert previous.source_file.endswith("partnership/2024-25/figures.csv") and previous.source_row == 5
+    assert previous.source_file.endswith("partnerships/camden/2024-25/figures.csv") and previous.source_row == 5
     assert partnership.previous_figure("knife_crime_victims_10_24").period == "2024"
     assert partnership.previous_figure("ehe_register").period == "2024/25"
     # asking for last year's period falls back to the previous edition; no period never does

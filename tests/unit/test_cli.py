@@ -48,7 +48,7 @@ def test_build_help_explains_every_option_with_defaults(capsys):
     out = capsys.readouterr().out
     for option in ("--year", "--area", "--data-dir", "--jobs", "--stage-dir", "--site-dir"):
         assert option in out
-    assert "(default: the partnership's own area" in out and "(default: 2)" in out
+    assert "default: the partnership that supplies its own figures" in " ".join(out.split()) and "(default: 2)" in out
     assert "examples:" in out and "exit codes:" in out
 
 
@@ -67,11 +67,17 @@ def test_bad_year_exits_2_with_the_message_and_no_traceback():
 
 
 def test_bad_area_exits_2(capsys):
-    code, _, err = run(capsys, "build", "--year", "2024-25", "--area", "camden")
+    code, _, err = run(capsys, "build", "--year", "2024-25", "--area", "E0900007")
     assert code == 2
     assert err.strip() == (
-        "error: area code 'camden' is not an ONS area code: E followed by 8 digits"
+        "error: area code 'E0900007' is not an ONS area code: E followed by 8 digits"
     )
+
+
+def test_an_unknown_partnership_id_exits_2_naming_the_partnerships_there_are(capsys):
+    code, _, err = run(capsys, "build", "--year", "2024-25", "--area", "nowhere")
+    assert code == 2
+    assert "no partnership 'nowhere' in data/partnerships" in err and "camden, pan-dorset" in err
 
 
 def test_missing_year_is_a_usage_error(capsys):
@@ -161,14 +167,20 @@ def test_import_national_missing_folder_exits_2(capsys, tmp_path):
 
 def test_without_area_the_partnerships_own_area_is_used(tmp_path):
     import argparse
-    import csv
+    import tomllib
+
+    from tests.support.partnerships import write_synthetic_partnership
 
     from analysis.config import PROJECT_ROOT
     from analysis.errors import ParameterError
 
-    with open(PROJECT_ROOT / "data" / "reference" / "partnership.csv", newline="", encoding="utf-8") as handle:
-        own = next(csv.DictReader(handle))["area_code"]
-    assert cli._partnership_area(argparse.Namespace(data_dir=None)) == own
-    (tmp_path / "reference").mkdir()  # a data folder that names no partnership
-    with pytest.raises(ParameterError, match="no --area given.*partnership.csv names no partnership area"):
+    camden = tomllib.loads((PROJECT_ROOT / "data" / "partnerships" / "camden" / "partnership.toml").read_text())
+    assert cli._partnership_area(argparse.Namespace(data_dir=None)) == camden["local_authorities"][0]
+    (tmp_path / "reference").mkdir()  # a data folder that configures no partnership
+    with pytest.raises(ParameterError, match="no --area given, and no partnership in .* supplies its own figures"):
+        cli._partnership_area(argparse.Namespace(data_dir=tmp_path))
+    write_synthetic_partnership(tmp_path, "first")
+    assert cli._partnership_area(argparse.Namespace(data_dir=tmp_path)) == "E09000007"
+    write_synthetic_partnership(tmp_path, "second", codes=("E09000019",))
+    with pytest.raises(ParameterError, match=r"several partnerships supply their own figures \(first, second\)"):
         cli._partnership_area(argparse.Namespace(data_dir=tmp_path))

@@ -365,3 +365,26 @@ def test_the_neighbours_average_is_shown_only_with_enough_neighbours(national, n
     for used in (minimum - 1, minimum):
         fewer = compare.benchmark(national, many.head(used), "synthetic_pct", "E09000903", 2025, CATALOGUE)
         assert fewer.neighbour_average_shown is (used >= minimum)
+
+
+def test_the_change_on_the_year_before_crosses_a_reorganisation_where_the_series_continues():
+    """North Yorkshire (E06000065, from 1 April 2023) against its county's last year (E10000023),
+    both published by DfE under authority code 815, in the committed extract."""
+    from analysis.config import DataPaths
+    from analysis.national.load import load_national, national_catalogue
+
+    national, catalogue = load_national(DataPaths().national), national_catalogue()
+    county = national[(national["indicator_id"] == "cin_referrals") & (national["area_code"] == "E10000023")
+                      & (national["time_period"] == 2023)]["value"].iloc[0]
+    unitary = national[(national["indicator_id"] == "cin_referrals") & (national["area_code"] == "E06000065")
+                       & (national["time_period"] == 2024)]["value"].iloc[0]
+    alone = compare.indicator_change(national, "cin_referrals", "E06000065", 2024, catalogue)
+    assert alone.direction == compare.NOT_COMPARABLE and alone.missing_year == 2023
+    joined = compare.indicator_change(national, "cin_referrals", "E06000065", 2024, catalogue,
+                                      predecessors=["E10000023"])
+    assert joined.direction != compare.NOT_COMPARABLE
+    assert (joined.previous, joined.current) == (county, unitary)
+    # Cumbria was split in two, each part with a code of its own: no change across the split.
+    split = compare.indicator_change(national, "cin_referrals", "E06000063", 2024, catalogue,
+                                     predecessors=["E10000006"])
+    assert split.direction == compare.NOT_COMPARABLE

@@ -155,7 +155,7 @@ def test_camden_tiles_are_registered_and_tested(tmp_path):
     tiles = {t.indicator_id: t for t in headline_tiles(page)}
     listed = pd.read_csv(DataPaths().reference / "key_findings.csv", dtype=str)
     assert list(tiles) == list(listed.sort_values("position", key=lambda p: p.astype(int))["indicator_id"])
-    figures = pd.read_csv(DataPaths().year("2024-25") / "figures.csv", dtype=str).set_index(["indicator_id", "period"])
+    figures = pd.read_csv(DataPaths(partnership_id="camden").year("2024-25") / "figures.csv", dtype=str).set_index(["indicator_id", "period"])
     knife = tiles["knife_crime_victims_10_24"]
     before, after = (float(figures.at[("knife_crime_victims_10_24", p), "value"]) for p in ("2023", "2024"))
     assert knife.figure == f"{after:g}" and knife.change.startswith(f"down {(before - after) / before * 100:.1f}%")
@@ -180,7 +180,7 @@ def test_an_area_without_partnership_figures_gets_national_tiles_only(tmp_path, 
 
 def test_inspection_outcomes_come_from_the_lists(tmp_path):
     page = Page("00_key_findings", "2024-25", "E09000007", "", str(tmp_path))
-    items = pd.read_csv(DataPaths().year("2024-25") / "lists.csv", dtype=str)
+    items = pd.read_csv(DataPaths(partnership_id="camden").year("2024-25") / "lists.csv", dtype=str)
     inspections = items[items["list_id"] == "inspections"]
     soup = BeautifulSoup(inspection_findings(page, "Camden", "summary_inspection"), "html.parser")
     assert [li.strong.get_text() for li in soup.find_all("li")] == list(inspections["item"])

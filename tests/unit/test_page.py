@@ -18,7 +18,7 @@ def test_glued_figures_are_registered_with_their_source(page):
     assert list(register.columns) == REGISTER_COLUMNS
     row = register[register["name"] == "referrals"].iloc[0]
     assert row["text"] == "8,583" and row["period"] == "2024-25" and row["source_kind"] == "partnership"
-    assert row["source"] == f"data/partnership/2024-25/figures.csv row {figure.source_row}"
+    assert row["source"] == f"data/partnerships/camden/2024-25/figures.csv row {figure.source_row}"
     label = register[register["name"] == "referrals_label"].iloc[0]
     assert label["text"] == "referrals to the children's front door" and label["source_kind"] == "catalogue"
 

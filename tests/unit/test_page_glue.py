@@ -179,7 +179,7 @@ def test_a_list_split_mid_sentence_is_shown_as_whole_sentences(page):
 
     from analysis.config import DataPaths
 
-    with open(DataPaths().year("2024-25") / "lists.csv", newline="", encoding="utf-8") as handle:
+    with open(DataPaths(partnership_id="camden").year("2024-25") / "lists.csv", newline="", encoding="utf-8") as handle:
         rows = [row for row in csv.DictReader(handle) if row["list_id"] == "priorities_next"]
     html = page.list_table("priorities_next", "Priority", detail_continues=True).data
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", html)

@@ -8,8 +8,9 @@ import pytest
 from analysis.config import DataPaths
 from analysis.errors import InputError
 from analysis.inputs.edition import PartnershipData
+from tests.support.partnerships import write_synthetic_partnership
 
-SEED_REPORT = (DataPaths().year("2024-25") / "sources"
+SEED_REPORT = (DataPaths(partnership_id="camden").year("2024-25") / "sources"
                / "camden-cscp-annual-report-2024-25-scrutiny-committee.txt")
 
 # Ground truth: every figure the 2024-25 report states, as read from the report by a person.
@@ -118,7 +119,7 @@ def test_other_area_has_no_partnership_figures():
 def synthetic_data_dir(tmp_path):
     """A copy of the reference data with a synthetic year whose figures we can break."""
     shutil.copytree(DataPaths().reference, tmp_path / "reference")
-    year_dir = tmp_path / "partnership" / "2030-31"
+    year_dir = write_synthetic_partnership(tmp_path) / "2030-31"
     year_dir.mkdir(parents=True)
     return tmp_path, year_dir
 

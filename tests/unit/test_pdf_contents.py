@@ -82,6 +82,16 @@ def test_the_cover_names_the_edition_its_version_and_the_meeting():
     assert "the appendices on methods, data and assurance." in plain
 
 
+def test_the_cover_of_a_partnership_over_two_authorities_names_each():
+    manifest = {**MANIFEST, "parameters": {"year": "2024-25", "area_code": "pan-dorset", "area_name": "Pan-Dorset"},
+                "local_authorities": [{"code": "E06000059", "name": "Dorset"},
+                                      {"code": "E06000058", "name": "Bournemouth, Christchurch and Poole"}]}
+    cover = contents.cover_html("Pan-Dorset Safeguarding Children Partnership: children's safeguarding statistics "
+                                "2024-25", manifest, contents.PdfOptions(), dt.date(2025, 9, 1))
+    assert "Pan-Dorset: Dorset (E06000059) and Bournemouth, Christchurch and Poole (E06000058)" in cover
+    assert "(pan-dorset)" not in cover
+
+
 # --------------------------------------------------------------------------
 # Contents
 # --------------------------------------------------------------------------

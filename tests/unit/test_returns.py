@@ -25,7 +25,7 @@ def created(tmp_path_factory):
 
 def test_new_edition_creates_a_return_per_partner_in_both_formats(created):
     data, result = created
-    folder = data / "partnership" / "2025-26"
+    folder = data / "partnerships" / "camden" / "2025-26"
     assert result.folder == folder
     names = sorted(p.relative_to(folder).as_posix() for p in result.files)
     assert names == sorted(["README.md", "documents.csv", "lists.csv"]
@@ -39,7 +39,7 @@ def test_new_edition_creates_a_return_per_partner_in_both_formats(created):
 def test_templates_list_each_partners_indicators_with_definition_period_and_last_year(created):
     data, _ = created
     catalogue = load_catalogue(data)
-    folder = data / "partnership" / "2025-26" / "returns"
+    folder = data / "partnerships" / "camden" / "2025-26" / "returns"
     seen = []
     for partner in PARTNERS:
         columns, rows = read_template_csv(folder / f"{partner}.csv")
@@ -66,7 +66,7 @@ def test_templates_list_each_partners_indicators_with_definition_period_and_last
 
 def test_excel_template_matches_the_csv_and_has_guidance(created):
     data, _ = created
-    folder = data / "partnership" / "2025-26" / "returns"
+    folder = data / "partnerships" / "camden" / "2025-26" / "returns"
     workbook = load_workbook(folder / "health.xlsx")
     assert workbook.sheetnames == ["figures", "guidance"]
     sheet = workbook["figures"]
@@ -82,7 +82,7 @@ def test_excel_template_matches_the_csv_and_has_guidance(created):
 
 def test_list_and_document_templates_and_readme(created):
     data, _ = created
-    folder = data / "partnership" / "2025-26"
+    folder = data / "partnerships" / "camden" / "2025-26"
     _, lists = read_template_csv(folder / "lists.csv")
     assert [r["list_id"] for r in lists] == list(load_list_catalogue(data).index)
     assert all(r["item"] == "" for r in lists)
@@ -96,7 +96,7 @@ def test_list_and_document_templates_and_readme(created):
 
 def test_new_edition_never_overwrites(created):
     data, _ = created
-    folder = data / "partnership" / "2025-26"
+    folder = data / "partnerships" / "camden" / "2025-26"
     before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
     with pytest.raises(EditionExists, match="already exists"):
         new_edition("2025-26", data)
@@ -108,7 +108,7 @@ def test_new_edition_without_a_previous_edition_has_no_last_year_values(tmp_path
     data = copy_data(tmp_path, national=False)
     result = new_edition("2030-31", data)
     assert result.previous_year is None
-    _, rows = read_template_csv(data / "partnership" / "2030-31" / "returns" / "council.csv")
+    _, rows = read_template_csv(data / "partnerships" / "camden" / "2030-31" / "returns" / "council.csv")
     assert all(r["previous_value"] == "" and r["period"] == "2030-31" for r in rows)
 
 
@@ -125,7 +125,7 @@ def test_cli_new_edition_refuses_a_data_folder_outside_the_project(tmp_path, cap
     data = copy_data(tmp_path, national=False)
     assert cli.main(["new-edition", "2025-26", "--data-dir", str(data)]) == 2
     assert "is outside the project" in capsys.readouterr().err
-    assert not (data / "partnership" / "2025-26").exists()
+    assert not (data / "partnerships" / "camden" / "2025-26").exists()
 
 
 def test_cli_new_edition_refuses_a_bad_year(capsys):

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.assurance.manifest import MANIFEST_NAME, load_manifest
+from analysis.inputs.partnership import edition_data_paths
 from analysis.config import data_paths
 from analysis.errors import InputError
 from analysis.inputs.formats import DOCUMENT_COLUMNS, DOCUMENTS_FILE, FIGURE_COLUMNS, FIGURES_FILE
@@ -116,19 +117,19 @@ def _read_csv(path: Path, columns: list[str]) -> pd.DataFrame:
         columns=columns, fill_value="")
 
 
-def report_figures(year: str, data_dir: str | Path | None) -> pd.DataFrame:
+def report_figures(year: str, data_dir: str | Path | None, area: str | None = None) -> pd.DataFrame:
     """The figures transcribed from the published report (``figures.csv``); none when the
     edition is built from partner returns only."""
-    path = data_paths(data_dir).year(year) / FIGURES_FILE
+    path = edition_data_paths(data_dir, area).year(year) / FIGURES_FILE
     if not path.exists():
         return pd.DataFrame(columns=FIGURE_COLUMNS)
     return _read_csv(path, FIGURE_COLUMNS)
 
 
-def source_documents(year: str, data_dir: str | Path | None) -> pd.DataFrame:
+def source_documents(year: str, data_dir: str | Path | None, area: str | None = None) -> pd.DataFrame:
     """The edition's source documents (``documents.csv``; publisher, date, location and licence
     may be left out); none when the year folder lists none."""
-    path = data_paths(data_dir).year(year) / DOCUMENTS_FILE
+    path = edition_data_paths(data_dir, area).year(year) / DOCUMENTS_FILE
     if not path.exists():
         return pd.DataFrame(columns=DOCUMENT_COLUMNS)
     return _read_csv(path, DOCUMENT_COLUMNS)

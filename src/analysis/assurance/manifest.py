@@ -19,6 +19,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from analysis.inputs.partnership import edition_data_paths
 from analysis.config import DataPaths
 from analysis.errors import ParameterError
 from analysis.files import sha256_file, write_atomically
@@ -50,11 +51,12 @@ def utc_now_iso() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
-def input_folders(data_dir: Path, year: str) -> list[Path]:
-    """The folders under ``data_dir`` an edition reads: reference data, the
-    partnership's figures for the year (and the previous year, used for
-    year-on-year comparisons, when it exists) and the national extract."""
-    paths = DataPaths(Path(data_dir))
+def input_folders(data_dir: Path, year: str, area: str | None = None) -> list[Path]:
+    """The folders under ``data_dir`` an edition reads: reference data, the partnership's
+    figures for the year (and the previous year, used for year-on-year comparisons, when it
+    exists) and the national extract. The partnership's own files (partnership.toml and its
+    reference tables) are read too: see :func:`partnership_files`."""
+    paths = edition_data_paths(Path(data_dir), area)
     folders = [paths.reference, paths.year(year)]
     try:
         folders.append(paths.year(ReportYear.parse(year).previous().label))
@@ -64,7 +66,13 @@ def input_folders(data_dir: Path, year: str) -> list[Path]:
     return folders
 
 
-def hash_inputs(data_dir: Path, year: str) -> dict[str, Any]:
+def partnership_files(data_dir: Path, area: str | None = None) -> list[Path]:
+    """The files directly in the edition's partnership folder (not its year folders)."""
+    folder = edition_data_paths(Path(data_dir), area).partnership
+    return sorted(path for path in folder.glob("*") if path.is_file()) if folder.is_dir() else []
+
+
+def hash_inputs(data_dir: Path, year: str, area: str | None = None) -> dict[str, Any]:
     """sha256 and size of every file in the edition's input folders.
 
     Paths are relative to ``data_dir`` and use forward slashes; hidden files
@@ -75,12 +83,12 @@ def hash_inputs(data_dir: Path, year: str) -> dict[str, Any]:
     data_dir = Path(data_dir).resolve()
     files: list[dict[str, Any]] = []
     missing: list[str] = []
-    for folder in input_folders(data_dir, year):
-        relative_folder = folder.relative_to(data_dir).as_posix()
-        if not folder.is_dir():
-            missing.append(relative_folder)
+    for folder in [*input_folders(data_dir, year, area), None]:
+        if folder is not None and not folder.is_dir():
+            missing.append(folder.relative_to(data_dir).as_posix())
             continue
-        for path in sorted(folder.rglob("*")):
+        paths = partnership_files(data_dir, area) if folder is None else sorted(folder.rglob("*"))
+        for path in paths:
             relative = path.relative_to(data_dir)
             if not path.is_file() or any(
                 part.startswith(".") or part == "__pycache__" for part in relative.parts

@@ -178,7 +178,9 @@ NATIONAL_SOURCES_WHERE = "Explore Education Statistics (DfE)"
 def document_sources(documents: pd.DataFrame, manifest: dict, year: str) -> pd.DataFrame:
     """The edition's source documents (documents.csv), each with the sha256 of the copies kept in
     the year's sources/ folder (the run manifest hashed every input file)."""
-    kept = [f["sha256"] for f in manifest["inputs"]["files"] if f["path"].startswith(f"partnership/{year}/sources/")]
+    # The manifest hashes the edition's own partnership folder only: partnerships/<id>/<year>/sources/.
+    kept = [f["sha256"] for f in manifest["inputs"]["files"]
+            if re.match(rf"partnerships/[^/]+/{re.escape(year)}/sources/", f["path"])]
     return pd.DataFrame([{
         "Source": doc.title, "Publisher": doc.publisher, "Version or date": doc.date,
         "Licence": doc.licence or "not stated", "SHA-256": "; ".join(kept) or "not kept", "Where": doc.location,

@@ -4,9 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
-from analysis.config import PROJECT_ROOT, check_area_code, data_paths
+from analysis.config import AREA_CODE, PROJECT_ROOT, check_area_code, data_paths
 from analysis.errors import ParameterError
-from analysis.inputs.catalogue import load_partnership, partnership_area
+from analysis.inputs.partnership import PARTNERSHIP_ID, check_partnership_area, partnership_for_area
 from analysis.national.load import area_name as national_area_name
 from analysis.national.load import check_local_authority
 from analysis.periods import ReportYear
@@ -28,7 +28,7 @@ def validate_data_dir(data_dir: Path | str | None, year: str,
     if not path.exists():
         raise ParameterError(
             f"data folder {path} does not exist; give an existing folder that holds "
-            f"reference/, partnership/{year}/ and national/"
+            "reference/, partnerships/ and national/"
         )
     if not path.is_dir():
         raise ParameterError(f"data folder {path} is a file, not a folder")
@@ -46,14 +46,23 @@ def check_parameters(year: str, area_code: str, data_dir: Path | str | None, job
                      data_roots: Sequence[Path | str] = ()) -> tuple[str, str, Path | None, int]:
     """Check every parameter before anything is touched; return them normalised.
 
-    The area must be a local authority in the national statistics of the data folder
-    the edition is built from, and not one that local government reorganisation replaced
+    The area is a local authority's ONS code or a configured partnership's id; every local
+    authority must be in the national statistics of the data folder the edition is built
+    from, and not one that local government reorganisation replaced
     (data/reference/area_successors.csv): the refusal names its successors.
     """
     label = ReportYear.parse(year).label
-    area = check_area_code(area_code)
+    text = str(area_code).strip()
     folder = validate_data_dir(data_dir, label, data_roots)
-    check_local_authority(area, data_paths(folder).national, data_paths(folder).reference)
+    if PARTNERSHIP_ID.match(text) and not AREA_CODE.match(text):
+        # A partnership's id: every authority it covers must be a current local authority.
+        partnership = check_partnership_area(text, folder)
+        area, codes = partnership.edition_area, partnership.local_authorities
+    else:
+        area = check_area_code(text)
+        codes = (area,)
+    for code in codes:
+        check_local_authority(code, data_paths(folder).national, data_paths(folder).reference)
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise ParameterError(f"jobs must be a whole number of at least 1, not {jobs!r}")
     return label, area, folder, jobs
@@ -66,6 +75,5 @@ def area_name(area_code: str, data_dir: Path | None = None) -> str | None:
         return national_area_name(area_code, data_paths(data_dir).national)
     except (ParameterError, FileNotFoundError):
         pass
-    if partnership_area(data_dir) == area_code:
-        return load_partnership(data_dir)["area_name"] or None
-    return None
+    partnership = partnership_for_area(area_code, data_dir)
+    return partnership.short_name if partnership else None

@@ -44,7 +44,7 @@ from analysis.assurance.manifest import MANIFEST_NAME
 from analysis.build import pdf_contents as contents
 from analysis.build.failures import BuildFailed
 from analysis.build.jupyterbook import failure_message, run_jupyter_book
-from analysis.config import SITE_DIR, STAGE_DIR, check_area_code
+from analysis.config import SITE_DIR, STAGE_DIR, check_edition_area
 from analysis.periods import ReportYear
 
 CHROMIUM_ENV = "ANALYSIS_CHROMIUM"
@@ -490,7 +490,7 @@ def make_pdf(year: str, area_code: str, *, stage_root: Path = STAGE_DIR, site_di
     progress = progress or (lambda message: None)
     options = options or contents.PdfOptions()
     year = ReportYear.parse(year).label
-    area_code = check_area_code(area_code)
+    area_code = check_edition_area(area_code)
     if options.committee_date:
         contents.parse_committee_date(options.committee_date)
     started = time.perf_counter()

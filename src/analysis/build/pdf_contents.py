@@ -126,6 +126,9 @@ def cover_html(title: str, manifest: dict[str, Any], options: PdfOptions, printe
     area = parameters.get("area_name") or ""
     code = parameters.get("area_code") or ""
     rows = [("Area", f"{area} ({code})" if area else code)]
+    authorities = manifest.get("local_authorities") or []
+    if len(authorities) > 1:  # a partnership over several authorities: name each
+        rows = [("Area", f"{area}: " + " and ".join(f"{a['name']} ({a['code']})" for a in authorities))]
     if options.committee_date:
         rows.append(("For the meeting on", long_date(parse_committee_date(options.committee_date))))
     git = manifest.get("git") or {}

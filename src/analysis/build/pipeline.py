@@ -41,7 +41,8 @@ from analysis.build.parameters import area_name, check_parameters
 from analysis.build.publish import publish
 from analysis.build.stage import STAGE_DATA_FOLDER, STAGE_JUPYTER_FOLDER, Stage, install_kernelspec, stage_book
 from analysis.config import DATA_DIR, PROJECT_ROOT, SITE_DIR, STAGE_DIR
-from analysis.inputs.catalogue import load_partnership, partnership_area
+from analysis.inputs.catalogue import load_sections
+from analysis.inputs.partnership import partnership_for_area
 from analysis.inputs.validate import validate_for_build
 from analysis.site import index as site_index
 from analysis.site.stamp import stamp_area
@@ -71,20 +72,43 @@ class BuildResult:
 
 
 def edition_kind(area_code: str, data_dir: Path | None = None) -> str:
-    """An annual report for the partnership's own area (data/reference/partnership.csv);
-    a statistics profile for any other area, which has no partnership figures."""
-    return ANNUAL_REPORT if partnership_area(data_dir) == area_code else STATISTICS_PROFILE
+    """An annual report for a partnership that supplies its own figures (``own_figures`` in
+    its data/partnerships/<id>/partnership.toml); a statistics profile for any other area or
+    partnership, which has no figures of its own."""
+    partnership = partnership_for_area(area_code, data_dir)
+    return ANNUAL_REPORT if partnership and partnership.own_figures else STATISTICS_PROFILE
+
+
+def authorities_of(area_code: str, data_dir: Path | None = None) -> list[dict[str, str]]:
+    """The local authorities an edition covers, each with its code and name: the area itself,
+    or every authority of a partnership over several."""
+    partnership = partnership_for_area(area_code, data_dir)
+    codes = partnership.local_authorities if partnership else (area_code,)
+    return [{"code": code, "name": area_name(code, data_dir) or code} for code in codes]
+
+
+def sections_not_reported(area_code: str, kind: str, data_dir: Path | None = None) -> frozenset[str]:
+    """The section notebooks (by stem) an annual report leaves out because its partnership does
+    not report that section (``sections`` in its partnership.toml)."""
+    partnership = partnership_for_area(area_code, data_dir)
+    if kind != ANNUAL_REPORT or partnership is None or not partnership.sections:
+        return frozenset()  # (no sections: the data folder has no sections catalogue)
+    sections = load_sections(data_dir)
+    return frozenset(sections.loc[~sections.index.isin(partnership.sections), "notebook"])
 
 
 def default_edition_title(*, title: str, year: str, area_code: str, area_name: str | None,
                           data_dir: Path | None = None) -> str:
-    """The edition's title, naming whose book it is and the year: the partnership's own name
-    (data/reference/partnership.csv) when the area is the partnership's, for its annual
-    report; otherwise the area's name, for a profile of its national statistics, or its
-    code when no name is known. ``title`` (the generic title in _config.yml) is not used:
-    a title must say whose book it is."""
-    if partnership_area(data_dir) == area_code:
-        return f"{load_partnership(data_dir)['partnership_name']}: annual report {year}"
+    """The edition's title, naming whose book it is and the year: a configured partnership's
+    name (data/partnerships/<id>/partnership.toml), for its annual report or, when it supplies
+    no figures of its own, its statistics profile; otherwise the area's name, for a profile of
+    its national statistics, or its code when no name is known. ``title`` (the generic title
+    in _config.yml) is not used: a title must say whose book it is."""
+    partnership = partnership_for_area(area_code, data_dir)
+    if partnership and partnership.own_figures:
+        return f"{partnership.name}: annual report {year}"
+    if partnership:
+        return f"{partnership.name}: children's safeguarding statistics {year}"
     if area_name:
         return f"{area_name}: children's safeguarding statistics {year}"
     return f"{area_code}: children's safeguarding statistics {year}"
@@ -206,7 +230,7 @@ def build_edition(
 ) -> BuildResult:
     """Build and publish one edition; raise ParameterError, InputError or BuildFailed.
 
-    ``data_dir``: folder with reference/, partnership/<year>/, national/ (None: the
+    ``data_dir``: folder with reference/, partnerships/, national/ (None: the
     project's data/; notebooks then get ``data_dir=""``). ``jobs``: how many notebooks
     run at once. ``edition_title(title=, year=, area_code=, area_name=, data_dir=)`` makes the
     staged book's title. ``extra_parameters`` are passed to every notebook besides the
@@ -227,14 +251,15 @@ def build_edition(
     label = f"{area_code} {year}"
     progress(f"Edition {year} for area {area_code}" + (f" ({name})" if name else ""))
     validate_inputs(year, area_code, data_folder, progress)
-    inputs = run_manifest.hash_inputs(data_folder or DATA_DIR, year)
+    inputs = run_manifest.hash_inputs(data_folder or DATA_DIR, year, area_code)
 
     # 2. Stage.
     make_title = edition_title or default_edition_title
     kind = edition_kind(area_code, data_folder)
     staged = stage_book(book_root, stage_dir,
                         lambda title: make_title(title=title, year=year, area_code=area_code, area_name=name,
-                                                 data_dir=data_folder), kind)
+                                                 data_dir=data_folder), kind,
+                        sections_not_reported(area_code, kind, data_folder))
     install_kernelspec(stage_dir / STAGE_JUPYTER_FOLDER)
     progress(f"Staged the book in {stage_dir}")
 
@@ -251,6 +276,7 @@ def build_edition(
                     "data_dir": parameters["data_dir"], **({"extra": extra_parameters} if extra_parameters else {})},
         inputs=inputs, repo_root=book_root, build_started=build_started, notebook_seconds=durations,
         extra={"title": staged_title(stage_dir), "edition_kind": kind,
+               "local_authorities": authorities_of(area_code, data_folder),
                "notebooks": [relative for relative, _ in staged.notebooks]},
     )
     manifest_path = run_manifest.write_manifest(manifest, stage_dir / run_manifest.MANIFEST_NAME)

@@ -148,9 +148,10 @@ class Stage:
 
 
 def stage_book(book_root: Path, stage_dir: Path, title_for: Callable[[str], str],
-               kind: str = ANNUAL_REPORT) -> Stage:
+               kind: str = ANNUAL_REPORT, sections_not_reported: frozenset[str] = frozenset()) -> Stage:
     """Make a fresh stage for one kind of edition: configuration, toc (without the pages this
-    kind does not show), Markdown pages; each notebook as this kind shows it, to execute."""
+    kind does not show, nor the section notebooks named in ``sections_not_reported``, by stem),
+    Markdown pages; each notebook as this kind shows it, to execute."""
     if stage_dir.exists():
         shutil.rmtree(stage_dir)
     stage_dir.mkdir(parents=True)
@@ -181,7 +182,7 @@ def stage_book(book_root: Path, stage_dir: Path, title_for: Callable[[str], str]
                 ))
                 continue
             notebook = json.loads(source.read_text(encoding="utf-8"))
-            if not shown_in(notebook, kind):
+            if not shown_in(notebook, kind) or source.stem in sections_not_reported:
                 left_out.add(entry)
                 continue
             edition_source = stage_dir / STAGE_SOURCES_FOLDER / relative

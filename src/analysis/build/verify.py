@@ -21,7 +21,7 @@ from analysis.assurance.reproducibility import (
     DECLARED_DIFFERENCES, PUBLISHED_NOT_COMPARED, STAGE_NOT_COMPARED, Difference, compare_folders,
 )
 from analysis.build.pipeline import build_edition
-from analysis.config import PROJECT_ROOT, SITE_DIR, STAGE_DIR, check_area_code
+from analysis.config import PROJECT_ROOT, SITE_DIR, STAGE_DIR, check_edition_area
 from analysis.periods import ReportYear
 
 
@@ -156,7 +156,7 @@ def verify_edition(
     say = progress or (lambda message: None)
     started = time.perf_counter()
     year = ReportYear.parse(year).label
-    area_code = check_area_code(area_code)
+    area_code = check_edition_area(area_code)
     site_dir = Path(site_dir or SITE_DIR).resolve()
     stage_root = Path(stage_root or STAGE_DIR).resolve()
     book_root = Path(book_root or PROJECT_ROOT).resolve()

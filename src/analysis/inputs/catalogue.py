@@ -1,11 +1,13 @@
-"""The reference data: indicator and list catalogues, sections, the partnership, key findings,
-reconciliation pairs and the assumptions log (``data/reference/``), each read and checked."""
+"""The reference data: indicator and list catalogues, sections and key findings
+(``data/reference/``), and a partnership's reconciliation pairs and assumptions log (its folder
+under ``data/partnerships/``), each read and checked."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pandas as pd
 
+from analysis.inputs.partnership import edition_data_paths
 from analysis.config import data_paths, display_path
 from analysis.errors import InputError, InputProblem
 from analysis.vocabulary import PERIOD_TYPES, POLARITIES, UNITS
@@ -64,20 +66,6 @@ def load_sections(data_dir: Path | str | None = None) -> pd.DataFrame:
     return table.sort_values("position").set_index("section", drop=False)
 
 
-def load_partnership(data_dir: Path | str | None = None) -> dict:
-    """Who the partnership is and which area its own figures describe."""
-    path = data_paths(data_dir).reference / "partnership.csv"
-    table = read_reference_csv(path, ["partnership_name", "area_code", "area_name"])
-    return table.iloc[0].to_dict()
-
-
-def partnership_area(data_dir: Path | str | None = None) -> str | None:
-    """The area code the partnership's own figures describe; None without a partnership file."""
-    if not (data_paths(data_dir).reference / "partnership.csv").exists():
-        return None
-    return load_partnership(data_dir)["area_code"] or None
-
-
 def load_key_findings(data_dir: Path | str | None = None) -> pd.DataFrame:
     """The front page's key findings, in their order."""
     path = data_paths(data_dir).reference / "key_findings.csv"
@@ -86,14 +74,17 @@ def load_key_findings(data_dir: Path | str | None = None) -> pd.DataFrame:
     return table.sort_values("position")
 
 
-def load_reconciliation_pairs(data_dir: Path | str | None = None) -> pd.DataFrame:
-    """Each report figure paired with the nearest national statistic, and why they differ."""
-    path = data_paths(data_dir).reference / "reconciliation.csv"
-    return read_reference_csv(path, ["partnership_indicator", "national_indicator", "what_differs"])
+def load_reconciliation_pairs(data_dir: Path | str | None = None, area: str | None = None) -> pd.DataFrame:
+    """Each of the partnership's report figures paired with the nearest national statistic, and
+    why they differ (its folder's reconciliation.csv; none when it keeps none)."""
+    columns = ["partnership_indicator", "national_indicator", "what_differs"]
+    path = edition_data_paths(data_dir, area).partnership / "reconciliation.csv"
+    return read_reference_csv(path, columns) if path.exists() else pd.DataFrame(columns=columns)
 
 
-def load_assumptions(data_dir: Path | str | None = None) -> pd.DataFrame:
-    """The assumptions and caveats log (empty when the partnership keeps none)."""
+def load_assumptions(data_dir: Path | str | None = None, area: str | None = None) -> pd.DataFrame:
+    """The partnership's assumptions and caveats log (its folder's assumptions.csv; empty when
+    it keeps none)."""
     columns = ["assumption_id", "section", "kind", "statement", "impact"]
-    path = data_paths(data_dir).reference / "assumptions.csv"
+    path = edition_data_paths(data_dir, area).partnership / "assumptions.csv"
     return read_reference_csv(path, columns) if path.exists() else pd.DataFrame(columns=columns)

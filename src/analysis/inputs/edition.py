@@ -1,6 +1,6 @@
 """An edition's own figures: read from its year folder, checked, and looked up by indicator.
 
-An edition's figures come from ``data/partnership/<year>/`` (see ``analysis.inputs.formats``):
+An edition's figures come from ``data/partnerships/<id>/<year>/`` (see ``analysis.inputs.formats``):
 ``figures.csv`` (transcribed from a published report) and/or the partners' returns,
 ``lists.csv`` and ``documents.csv``. :func:`collect` reads them all, applying the rules
 about single values (``analysis.inputs.rules``); :class:`PartnershipData` is what the
@@ -16,7 +16,8 @@ import pandas as pd
 
 from analysis.config import data_paths, display_path
 from analysis.errors import InputError, InputProblem
-from analysis.inputs.catalogue import load_catalogue, load_list_catalogue, load_partnership
+from analysis.inputs.catalogue import load_catalogue, load_list_catalogue
+from analysis.inputs.partnership import NO_PARTNERSHIP, edition_partnership
 from analysis.inputs.formats import (
     DOCUMENT_COLUMNS, DOCUMENT_REQUIRED_COLUMNS, DOCUMENTS_FILE, FIGURE_COLUMNS, FIGURE_OPTIONAL_COLUMNS,
     FIGURES_FILE, LIST_COLUMNS, LISTS_FILE, LOADED_COLUMNS, RETURN_COLUMNS, RETURN_REQUIRED_COLUMNS,
@@ -302,7 +303,7 @@ class PartnershipData:
     all (``analysis.inputs.rules`` has the rules; ``python -m analysis validate`` also checks
     that nothing required is missing).
 
-    When the previous year's folder exists (``data/partnership/2024-25/`` for 2025-26),
+    When the previous year's folder exists (``data/partnerships/<id>/2024-25/`` for 2025-26),
     it is the previous edition: ``previous_figure(indicator_id)`` gives its value, and
     ``figure(indicator_id, period)`` and ``series(indicator_id)`` use it for periods this
     edition's files do not give, so year-on-year comparisons need no copying of figures.
@@ -312,14 +313,15 @@ class PartnershipData:
                  *, previous_edition: bool = True):
         self.year = year
         self.data_dir = Path(data_dir) if data_dir else None
-        self.folder = data_paths(data_dir).year(year)
         self.catalogue = load_catalogue(data_dir)
         self.list_catalogue = load_list_catalogue(data_dir)
-        self.about = load_partnership(data_dir)
+        # The partnership the edition is for (None for an area no partnership is configured
+        # for); only a partnership that supplies its own figures has any to read.
+        self.about = edition_partnership(area_code, data_dir)
+        self.folder = (self.about.year_folder(year) if self.about
+                       else data_paths(data_dir, NO_PARTNERSHIP).year(year))
         self.area_code = area_code
-        # The partnership's figures describe its own area only; any other area is
-        # built from national statistics alone.
-        self.covers_area = area_code is None or area_code == self.about["area_code"]
+        self.covers_area = bool(self.about and self.about.own_figures)
         self._use_previous = previous_edition
         self._previous: PartnershipData | None | bool = False  # False: not looked for yet
         self.sources: list[str] = []
@@ -350,7 +352,7 @@ class PartnershipData:
             self._previous = None
             if self._use_previous and self.covers_area:
                 previous_year = ReportYear.parse(self.year).previous().label
-                if data_paths(self.data_dir).year(previous_year).is_dir():
+                if self.about.year_folder(previous_year).is_dir():
                     previous = PartnershipData(previous_year, self.area_code, self.data_dir, previous_edition=False)
                     self._previous = previous if previous.available else None
         return self._previous  # type: ignore[return-value]

@@ -1,6 +1,6 @@
 """The input files of an edition: their names, their columns and what each column holds.
 
-An edition's folder ``data/partnership/<year>/`` holds ``figures.csv`` (figures transcribed
+An edition's folder ``data/partnerships/<id>/<year>/`` holds ``figures.csv`` (figures transcribed
 from a published report, with the phrase each comes from) and/or partner returns
 (``returns/<partner>.csv`` or ``.xlsx``), ``lists.csv`` (the qualitative lists) and
 ``documents.csv`` (the source documents).

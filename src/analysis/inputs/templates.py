@@ -2,7 +2,7 @@
 
 Each year the partnership's business unit asks its partners (council, health, police,
 education: the catalogue's ``partner`` column) for their figures. ``new_edition(year)``
-creates ``data/partnership/<year>/`` with, for each partner, a return template as CSV
+creates ``data/partnerships/<id>/<year>/`` with, for each partner, a return template as CSV
 and as Excel (``returns/<partner>.csv`` and ``returns/<partner>.xlsx``: the partner
 fills in whichever suits them), a template for the qualitative lists (``lists.csv``),
 the documents list (``documents.csv``) and a README saying what to fill in.
@@ -18,6 +18,8 @@ from pathlib import Path
 
 from analysis.config import data_paths, display_path
 from analysis.inputs.catalogue import load_catalogue, load_list_catalogue
+from analysis.inputs.partnership import edition_partnership, reported_catalogues
+from analysis.errors import ParameterError
 from analysis.inputs.edition import PartnershipData
 from analysis.inputs.formats import (
     DOCUMENT_COLUMNS, GUIDANCE_SHEET, LIST_COLUMNS, PARTNER_NAMES, RETURN_COLUMN_MEANINGS, RETURN_COLUMNS,
@@ -205,25 +207,32 @@ def _readme(year: ReportYear, rows: dict[str, list[dict[str, str]]], list_catalo
     return "\n".join(lines)
 
 
-def new_edition(year: str, data_dir: Path | str | None = None) -> NewEdition:
-    """Create ``<data>/partnership/<year>/`` with the return templates; never overwrite.
+def new_edition(year: str, data_dir: Path | str | None = None, area: str | None = None) -> NewEdition:
+    """Create ``<data>/partnerships/<id>/<year>/`` with the return templates for the indicators
+    the partnership reports (``area``'s partnership, else the default one); never overwrite.
 
     The folder is written under a temporary name and renamed into place at the end, so
     a failure leaves nothing behind.
     """
     report_year = ReportYear.parse(year)
-    folder = data_paths(data_dir).year(report_year.label)
+    partnership = edition_partnership(area, data_dir)
+    if partnership is None:
+        raise ParameterError(f"no partnership in {display_path(data_paths(data_dir).partnerships)} "
+                             + (f"for {area!r}" if area else "supplies its own figures")
+                             + ": run `python -m analysis new-partnership CODE` first")
+    folder = partnership.year_folder(report_year.label)
     if folder.exists():
         raise EditionExists(
             f"{display_path(folder)} already exists: new-edition never overwrites an edition's "
             "figures. Remove or rename the folder first if you really mean to start again."
         )
-    catalogue = load_catalogue(data_dir)
-    list_catalogue = load_list_catalogue(data_dir)
-    previous_folder = data_paths(data_dir).year(report_year.previous().label)
+    catalogue, list_catalogue = reported_catalogues(partnership, load_catalogue(data_dir),
+                                                    load_list_catalogue(data_dir))
+    previous_folder = partnership.year_folder(report_year.previous().label)
     previous = None
     if previous_folder.is_dir():
-        previous = PartnershipData(report_year.previous().label, None, data_dir, previous_edition=False)
+        previous = PartnershipData(report_year.previous().label, partnership.edition_area, data_dir,
+                                   previous_edition=False)
         if not previous.available:
             previous = None
     rows = _template_rows(report_year, catalogue, previous)

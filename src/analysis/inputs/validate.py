@@ -17,7 +17,8 @@ import pandas as pd
 
 from analysis.config import data_paths, display_path
 from analysis.errors import InputError, InputProblem
-from analysis.inputs.catalogue import load_catalogue, load_list_catalogue, partnership_area
+from analysis.inputs.catalogue import load_catalogue, load_list_catalogue
+from analysis.inputs.partnership import PARTNERSHIP_FILE, edition_data_paths, edition_partnership, reported_catalogues
 from analysis.inputs.edition import Collected, PartnershipData, collect
 from analysis.inputs.formats import FIGURES_FILE, LISTS_FILE, RETURNS_FOLDER
 from analysis.inputs.readers import return_files
@@ -136,19 +137,28 @@ def validate_edition(year: str, area_code: str | None = None, data_dir: Path | s
     InputError: call ``report.raise_for_errors()``). ParameterError for a bad year."""
     report_year = ReportYear.parse(year)
     data_dir = Path(data_dir) if data_dir else None
-    folder = data_paths(data_dir).year(report_year.label)
+    paths = edition_data_paths(data_dir, area_code)
+    folder = paths.year(report_year.label)
     report = ValidationReport(report_year.label, folder)
     try:
         catalogue = load_catalogue(data_dir)
         list_catalogue = load_list_catalogue(data_dir)
+        partnership = edition_partnership(area_code, data_dir)
     except InputError as error:
         report.errors += error.problems
         return report
-    own_area = partnership_area(data_dir)
-    if area_code and own_area and area_code != own_area:
-        report.skipped = (f"the partnership's own figures describe {own_area} only; the {area_code} "
-                          "edition is built from national statistics alone, so there is nothing to check")
+    if partnership is None or not partnership.own_figures:
+        whose = f"the {area_code} edition" if area_code else "the edition"
+        report.skipped = (f"{whose} is built from national statistics alone (no partnership in "
+                          f"{display_path(paths.partnerships)} supplies figures of its own for it), "
+                          "so there is nothing to check")
         return report
+    catalogue, list_catalogue = reported_catalogues(partnership, catalogue, list_catalogue)
+    if not partnership.lead_partners:
+        report.errors.append(InputProblem(
+            display_path(partnership.folder / PARTNERSHIP_FILE),
+            "names no lead partners: list the partners who jointly lead the partnership before its "
+            "annual report is built", None, "lead_partners"))
     if not folder.is_dir():
         report.errors.append(InputProblem(
             display_path(folder),
@@ -162,11 +172,12 @@ def validate_edition(year: str, area_code: str | None = None, data_dir: Path | s
     if not collected.has_figures and not collected.errors:
         report.notes.append("no figures.csv and no filled-in return: every figure is missing")
     _completeness(report, collected, catalogue, list_catalogue, report_year)
-    previous_folder = data_paths(data_dir).year(report_year.previous().label)
+    previous_folder = paths.year(report_year.previous().label)
     previous = None
     if previous_folder.is_dir():
         try:
-            previous = PartnershipData(report_year.previous().label, None, data_dir, previous_edition=False)
+            previous = PartnershipData(report_year.previous().label, partnership.edition_area, data_dir,
+                                       previous_edition=False)
             report.notes.append(f"previous edition: {display_path(previous_folder)} (used for year-on-year comparisons)")
         except InputError as error:
             report.errors += error.problems
@@ -180,7 +191,7 @@ def validate_edition(year: str, area_code: str | None = None, data_dir: Path | s
 def validate_for_build(year: str, area_code: str, data_dir: Path | str | None) -> ValidationReport | None:
     """The validation ``build`` runs first; None when the data folder holds no partnership
     reference data at all (a book built from other inputs, such as a test fixture)."""
-    reference = data_paths(data_dir).reference
-    if not (reference / "partnership.csv").exists() or not (reference / "indicators.csv").exists():
+    paths = data_paths(data_dir)
+    if not paths.partnerships.is_dir() or not (paths.reference / "indicators.csv").exists():
         return None
     return validate_edition(year, area_code, data_dir)

@@ -5,7 +5,7 @@
   starts with an indicator id in backticks is about that indicator. ``load_changelog``
   parses it.
 - ``change_table`` compares each indicator of an edition with the previous edition
-  (``data/partnership/<previous year>/``).
+  (``data/partnerships/<id>/<previous year>/``).
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.config import CHANGELOG_FILE
+from analysis.config import CHANGELOG_FILE, display_path
 from analysis.periods import ReportYear, previous_expected_period
 from analysis.present.tables import table_html
 from analysis.present.wording import describe_change
@@ -260,7 +260,7 @@ def glue_changes(page, *, summary_name: str | None, methods_name: str,
     if summary_name:
         page.glue_text(summary_name, summary, source_kind="derived", period=page.year,
                        source=f"comparison of the partnership figures for {page.year} with those of the "
-                              f"previous edition (data/partnership/{previous_year}/), indicator by indicator")
+                              f"previous edition ({display_path(partnership.folder.parent / previous_year)}/), indicator by indicator")
     methods = methods_summary(changelog, page.year)
     page.glue_text(methods_name, methods, source_kind="changelog", period=page.year,
                    source="CHANGELOG.md (the methods changelog)")

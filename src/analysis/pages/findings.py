@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis.config import display_path
 from analysis.inputs.catalogue import load_key_findings, load_sections
 from analysis.pages.page import Page
 from analysis.present.formatting import comparator_figures, format_value, ordinal
@@ -164,7 +165,7 @@ def _national_tile(page: Page, national, finding, sections: pd.DataFrame) -> Til
     if period is None:
         return Tile(indicator, finding.headline, shown, "", "", "No published figure", "Not tested", "",
                     section["title"], section["notebook"], [], meta["unit"])
-    change = compare.indicator_change(national.national, indicator, page.area_code, period, national.catalogue)
+    change = national.change(indicator, period)
     verdict = year_on_year_verdict(change)
     result = compare.benchmark(national.national, national.neighbours, indicator, page.area_code, period,
                                national.catalogue)
@@ -299,47 +300,69 @@ def tiles_html(tiles: list[Tile]) -> str:
 # --------------------------------------------------------------------------------------
 def stand_out_tables(page: Page, sentence_name: str, rule_name: str) -> str:
     """The best and worst lists as two tables, every figure in them registered; the summary's
-    sentence and the rule glued under the names given."""
+    sentence and the rule glued under the names given. A partnership over several authorities
+    is not ranked as a whole (DfE publishes no figure for it): each authority gets its lists."""
     national = page.national()
     period = national.time_period
     label = page.year  # the measures ranked are for the year ending 31 March of the edition, or that day
     area = national.area_name
-    ranked = ranked_measures(national.national, national.catalogue, page.area_code, period)
-    best, worst = stand_out(ranked)
+    ranked_areas = national.authorities or {page.area_code: area}
     source = f"{national.extract}: every measure with a better direction, all local authorities, {period}"
-    page.glue_text(rule_name, STAND_OUT_RULE.format(area=area, period=label, limit=STAND_OUT_LIMIT, best=BEST, worst=WORST),
+    rule_area = f"an authority of {area}" if national.authorities else area
+    page.glue_text(rule_name, STAND_OUT_RULE.format(area=rule_area, period=label, limit=STAND_OUT_LIMIT, best=BEST,
+                                                    worst=WORST),
                    source_kind="derived", period=str(period), source=f"analysis.pages.findings.stand_out; {source}")
-    page.glue_text(sentence_name, stand_out_sentence(area, label, len(ranked), (ranked["quartile"] == 1).sum(),
-                                                          (ranked["quartile"] == 4).sum()),
-                   source_kind="derived", period=str(period), source=source)
+    sentences, parts = [], []
+    for code, name in ranked_areas.items():
+        ranked = ranked_measures(national.national, national.catalogue, code, period)
+        sentences.append(stand_out_sentence(name, label, len(ranked), (ranked["quartile"] == 1).sum(),
+                                            (ranked["quartile"] == 4).sum()))
+        prefix = f"standout_{code}_" if national.authorities else "standout_"
+        parts += _stand_out_lists(page, national, code, name, ranked, prefix, source)
+    if national.authorities:
+        sentences.insert(0, f"{area} as a whole is not ranked: DfE publishes figures for each of its "
+                            f"{len(ranked_areas)} local authorities, and each is ranked among all local authorities "
+                            "in England.")
+    page.glue_text(sentence_name, " ".join(sentences), source_kind="derived", period=str(period), source=source)
+    return "".join(parts)
+
+
+def _stand_out_lists(page: Page, national, code: str, area: str, ranked: pd.DataFrame, prefix: str,
+                     source: str) -> list[str]:
+    """The best and worst lists of one authority (or area), as HTML."""
+    period = national.time_period
+    best, worst = stand_out(ranked)
     parts = []
     for name, chosen in (("best", best), ("worst", worst)):
         caption = f"Measures in which {area} is in the {quartile_label(1 if name == 'best' else 4, 'up_good')} of local authorities"
+        anchor = f"standout-{name}" if code == page.area_code else f"standout-{code}-{name}"
         if chosen.empty:
-            parts.append(f'<p class="analysis-standout-none" id="standout-{name}">{html.escape(caption)}: none.</p>')
+            parts.append(f'<p class="analysis-standout-none" id="{anchor}">{html.escape(caption)}: none.</p>')
             continue
         rows = []
         for measure in chosen.itertuples():
-            result = compare.benchmark(national.national, national.neighbours, measure.indicator_id, page.area_code,
+            result = compare.benchmark(national.national, national.neighbours, measure.indicator_id, code,
                                        period, national.catalogue)
             figures = comparator_figures(result)
-            where = national.source(measure.indicator_id, period)
-            value = page.glue_text(f"standout_{measure.indicator_id}", figures["area"], raw_value=measure.value,
+            where = (national.source(measure.indicator_id, period) if code == page.area_code else
+                     f"{national.extract}: {measure.indicator_id}, {code}, {period} "
+                     f"(from {national.catalogue.at[measure.indicator_id, 'source_file']})")
+            value = page.glue_text(f"{prefix}{measure.indicator_id}", figures["area"], raw_value=measure.value,
                                    unit=measure.unit, period=str(period), source_kind="national",
                                    source=where, indicator_id=measure.indicator_id)
-            rank = page.glue_text(f"standout_{measure.indicator_id}_rank",
+            rank = page.glue_text(f"{prefix}{measure.indicator_id}_rank",
                                   f"{ordinal(measure.rank)} of {measure.ranked}",
                                   raw_value=measure.rank, period=str(period), source_kind="derived",
                                   source=source, indicator_id=measure.indicator_id)
-            england = page.glue_text(f"standout_{measure.indicator_id}_england",
+            england = page.glue_text(f"{prefix}{measure.indicator_id}_england",
                                      figures.get("england", "not available"),
                                      period=str(period), source_kind="national", indicator_id=measure.indicator_id,
                                      source=f"{national.extract}: {measure.indicator_id}, E92000001, {period}")
             rows.append({"Measure": measure.title, area: value, "England": england, "Rank": rank})
         table = pd.DataFrame(rows)
         shown = table_html(table, f"{caption} (rank 1 = best)", "table analysis-standout")
-        parts.append(f'<div id="standout-{name}">{shown}</div>')
-    return "".join(parts)
+        parts.append(f'<div id="{anchor}">{shown}</div>')
+    return parts
 
 
 def tiles_sentence(tiles: list[Tile]) -> str:
@@ -364,7 +387,7 @@ def inspection_findings(page: Page, area: str, summary_name: str) -> str:
     """The inspection outcomes from the partnership's lists, each registered, as a list; the
     first glued under ``summary_name`` for the summary paragraph."""
     items = page.partnership.items("inspections")
-    where = f"data/partnership/{page.year}/lists.csv, list inspections"
+    where = f"{display_path(page.partnership.folder / 'lists.csv')}, list inspections"
     if items.empty:
         page.glue_text(summary_name, f"The partnership's own figures and lists for {page.year} are not "
                        f"available for {area}, so this page shows national statistics only.",

@@ -14,6 +14,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from analysis.config import data_paths, display_path
+from analysis.national.combined import combination_method, combine_authorities
 from analysis.national.write import EXTRACT_FILE
 from analysis.national.load import (load_national, load_neighbours, national_catalogue, predecessors_of,
                                     read_area_successors)
@@ -84,6 +85,16 @@ def _national(national_dir: str) -> pd.DataFrame:
     return load_national(national_dir)
 
 
+@lru_cache(maxsize=2)
+def _national_with_partnership(national_dir: str, reference_dir: str, partnership_id: str,
+                               codes: tuple[str, ...], name: str) -> pd.DataFrame:
+    """The extract with a partnership over several authorities added as one area: its rows are
+    the authorities' figures combined exactly (analysis.national.combined), never averaged."""
+    national = _national(national_dir)
+    combined = combine_authorities(national, national_catalogue(reference_dir), list(codes), partnership_id, name)
+    return pd.concat([national, combined], ignore_index=True)
+
+
 class NationalView:
     """The national statistics for one page's area and edition year."""
 
@@ -95,6 +106,15 @@ class NationalView:
         self.national = _national(str(paths.national))
         self.catalogue = national_catalogue(paths.reference).set_index("indicator_id", drop=False)
         self.time_period = ReportYear.parse(page.year).dfe_time_period
+        # A partnership over several authorities is one combined area; each authority is
+        # shown and ranked beside it.
+        about = page.partnership.about
+        self.authorities: dict[str, str] = {}
+        if about is not None and about.covers_several_authorities and page.area_code == about.id:
+            self.national = _national_with_partnership(str(paths.national), str(paths.reference), about.id,
+                                                       about.local_authorities, about.short_name)
+            names = self.national.drop_duplicates("area_code").set_index("area_code")["area_name"]
+            self.authorities = {code: str(names.get(code, code)) for code in about.local_authorities}
         area = self.national[self.national["area_code"] == page.area_code]
         self.available = not area.empty
         self.area_name = area["area_name"].iloc[0] if self.available else page.area_code
@@ -143,6 +163,12 @@ class NationalView:
         end = period_end(time_period, self.catalogue.at[indicator_id, "period_type"])
         return [code for code, succession in self.successions.items() if not succession.existed_on(end)]
 
+    def change(self, indicator_id: str, time_period: int):
+        """The tested change on the year before, across a reorganisation where the area's series
+        continues a predecessor's (the same DfE authority code)."""
+        return compare.indicator_change(self.national, indicator_id, self.page.area_code, time_period, self.catalogue,
+                                        predecessors=[p.old_code for p in self.predecessors])
+
     def display(self, indicator_id: str, time_period: int | None = None) -> str:
         row = self.row(indicator_id, time_period)
         if row is None:
@@ -151,6 +177,10 @@ class NationalView:
 
     def source(self, indicator_id: str, time_period: int) -> str:
         file = self.catalogue.at[indicator_id, "source_file"]
+        if self.authorities:
+            how = combination_method(self.catalogue.loc[indicator_id])
+            return (f"{self.extract}: {indicator_id}, {' + '.join(self.authorities)}, {time_period}, {how} "
+                    f"(from {file})")
         return f"{self.extract}: {indicator_id}, {self.page.area_code}, {time_period} (from {file})"
 
     # --- gluing -----------------------------------------------------------------
@@ -208,8 +238,12 @@ class NationalView:
                 continue
             result = compare.benchmark(self.national, self.neighbours, indicator_id, self.page.area_code, period,
                                        self.catalogue, abolished=self.abolished(indicator_id, period))
-            change = compare.indicator_change(self.national, indicator_id, self.page.area_code, period,
-                                              self.catalogue)
+            if self.authorities:
+                rows.append(self._partnership_row(indicator_id, period, result, region_headings))
+                polarities.add(result.polarity)
+                changes[rows[-1]["Measure"]] = year_on_year_verdict(self.change(indicator_id, period))
+                continue
+            change = self.change(indicator_id, period)
             title, figures = measure_and_figures(self.catalogue.at[indicator_id, "title"], result)
             regions = region_cells(result, self.area_row["english_region_code"])
             polarities.add(result.polarity)
@@ -231,6 +265,9 @@ class NationalView:
             changes[title] = year_on_year_verdict(change)
         if not rows:
             return None
+        if not self.explained and self.authorities:
+            self.explained = True
+            self._explain_partnership()
         if not self.explained:  # once a page, before its first comparison table
             self.explained = True
             neighbours = ", ".join(self.neighbours["neighbour_name"]) or "none in the DfE model"
@@ -239,14 +276,55 @@ class NationalView:
                 f"{NEIGHBOUR_MODEL} statistical neighbour model ({neighbours}). "
                 f"{neighbour_minimum_sentence(compare.MINIMUM_NEIGHBOURS_FOR_AVERAGE)} Rank: the area's place "
                 "among the local authorities with a published figure, out of how many have one.")
-            # Registered, as every number in the prose is (the minimum, the model's year).
-            self.page.glue_text("comparison_explained", explanation, source_kind="code",
-                                source="analysis.pages.national_view: NEIGHBOUR_MODEL and "
+            self._explain(explanation, "analysis.pages.national_view: NEIGHBOUR_MODEL and "
                                        "analysis.stats.compare.MINIMUM_NEIGHBOURS_FOR_AVERAGE")
-            display(Markdown(explanation))
-        table = pd.DataFrame(rows).rename(columns={RANK: rank_header(polarities)})
-        return show_table(table, f"{self.area_name} compared with similar areas, its region and England",
+        header = rank_header(polarities)
+        table = pd.DataFrame(rows).rename(columns={RANK: header, **{
+            name: f"{name} and its {header[0].lower()}{header[1:]}" for name in self.authorities.values()}})
+        caption = (f"{self.area_name} and its authorities compared with their region and England" if self.authorities
+                   else f"{self.area_name} compared with similar areas, its region and England")
+        return show_table(table, caption,
                           after=notes_html("Change on the year before", changes))
+
+    def _partnership_row(self, indicator_id: str, period: int, result, region_headings: dict[str, str]) -> dict:
+        """A summary row for a partnership over several authorities: the combined figure, each
+        authority's figure with its rank ('349.8 (20 / 153)'), the region and England (the
+        partnership as a whole is not ranked: DfE publishes no figure for it)."""
+        title, figures = measure_and_figures(self.catalogue.at[indicator_id, "title"], result)
+        regions = region_cells(result, self.area_row["english_region_code"])
+        row = {"Measure": title, "Period": self.period_text(indicator_id, period), self.area_name: figures["area"]}
+        for code, name in self.authorities.items():
+            try:
+                authority = compare.benchmark(self.national, self.neighbours.iloc[0:0], indicator_id, code, period,
+                                              self.catalogue, abolished=self.abolished(indicator_id, period))
+            except ValueError:  # no row for the authority that year
+                row[name] = "not available"
+                continue
+            row[name] = f"{measure_and_figures(title, authority)[1]['area']} ({compact_rank(authority)})"
+        for role, heading in region_headings.items():
+            row[heading] = regions.get(role, ("", ""))[1]
+        row["England"] = figures.get("england", "")
+        return row
+
+    def _explain_partnership(self) -> None:
+        """Say once a page how a partnership over several authorities is shown."""
+        names = list(self.authorities.values())
+        together = ", ".join(names[:-1]) + f" and {names[-1]}"
+        explanation = (
+            f"{self.area_name} covers {len(names)} local authorities: {together}. DfE publishes figures for each "
+            f"authority, not for the partnership, so {self.area_name}'s figures are the authorities' combined: "
+            "counts added up, and rates and percentages worked out again from the added-up numbers they are "
+            "calculated from. Where one authority's figure is suppressed or not published there is no combined "
+            "figure, and a figure is never an average of the authorities'. Each authority is ranked among the local "
+            f"authorities with a published figure; {self.area_name} as a whole is not ranked. Statistical "
+            "neighbours are not shown: DfE's model gives each authority neighbours of its own.")
+        self._explain(explanation, "analysis.pages.national_view and analysis.national.combined: how a "
+                                   "partnership over several authorities is combined and ranked")
+
+    def _explain(self, explanation: str, source: str) -> None:
+        """Show how the comparison tables are made, registered as every number in the prose is."""
+        self.page.glue_text("comparison_explained", explanation, source_kind="code", source=source)
+        display(Markdown(explanation))
 
     def trend(self, indicator_id: str, headline: str | None = None) -> None:
         """Line chart of every year published for the area, its region (London and Inner or Outer
@@ -266,6 +344,8 @@ class NationalView:
         if area_row["region_code"] and area_row["region_code"] != regions[0][0]:
             regions.append((area_row["region_code"], area_row["region_name"]))
         comparators = [] if meta["unit"] == "count" else regions + [("E92000001", "England")]
+        # A partnership over several authorities: each authority's own series beside the combined one.
+        comparators = [(code, name) for code, name in self.authorities.items()] + comparators
         for code, label in comparators:
             if code and code != self.page.area_code:
                 try:
@@ -285,7 +365,7 @@ class NationalView:
         # Never more decimals than the source published (DfE publishes some rates as whole numbers).
         decimals = display_decimals(meta["unit"], int(area_trend["decimals"].max()))
         if headline is None:
-            change = compare.indicator_change(self.national, indicator_id, self.page.area_code, period, self.catalogue)
+            change = self.change(indicator_id, period)
             england = series.get("England")
             headline = trend_chart_title(
                 self.area_name, meta["title"], highlight, change, unit=meta["unit"], decimals=decimals,

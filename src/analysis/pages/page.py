@@ -16,6 +16,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown, display
 from myst_nb import glue
 
+from analysis.config import display_path
 from analysis.inputs.edition import Figure, PartnershipData
 from analysis.pages.national_view import NationalView
 from analysis.periods import ReportYear
@@ -96,6 +97,14 @@ class Page:
         year = ReportYear.parse(self.year)
         return f"{year.first_day.day} April {year.start} to {year.last_day.day} March {year.end}"
 
+    def introduction(self, section: str) -> None:
+        """Show the partnership's own words introducing a section (``introductions`` in its
+        partnership.toml); nothing when it gives none."""
+        about = self.partnership.about
+        text = about.introduction(section) if about else ""
+        if text:
+            display(Markdown(text))
+
     def national(self):
         """The national statistics for this page's area and year (one view per page, so that
         what it explains once a page is explained once)."""
@@ -173,7 +182,7 @@ class Page:
     def glue_list_period(self, name: str, list_id: str) -> None:
         """Glue the period a qualitative list covers (e.g. '2023-25'), or "not supplied"."""
         self.glue_text(name, self.partnership.list_period(list_id) or "not supplied",
-                       source_kind="partnership", source=f"data/partnership/{self.year}/lists.csv, list {list_id}")
+                       source_kind="partnership", source=f"{display_path(self.partnership.folder / 'lists.csv')}, list {list_id}")
 
     def glue_label(self, name: str, indicator_id: str) -> str:
         """Glue an indicator's title, in lower case for use mid-sentence."""

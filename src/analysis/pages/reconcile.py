@@ -33,7 +33,7 @@ def difference(local, national_row: pd.Series | None, local_unit: str, national_
 def reconciliation_table(page, national) -> pd.DataFrame:
     """One row per pair; values are registered on the page as they are shown."""
     rows = []
-    for number, pair in enumerate(load_reconciliation_pairs(page.data_dir).itertuples(), start=1):
+    for number, pair in enumerate(load_reconciliation_pairs(page.data_dir, page.area_code).itertuples(), start=1):
         local = page.glue_figure(f"local_{number}", pair.partnership_indicator)
         national_text = national.glue_value(f"national_{number}", pair.national_indicator)
         period = national.latest_period(pair.national_indicator)

@@ -12,7 +12,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from analysis.config import AREA_CODE
+from analysis.config import is_edition_area
 from analysis.files import write_atomically
 from analysis.site.stamp import published_editions
 
@@ -57,7 +57,7 @@ def find_editions(site_dir: Path) -> list[Edition]:
     if not site_dir.is_dir():
         return editions
     for area_folder in sorted(site_dir.iterdir()):
-        if not area_folder.is_dir() or not AREA_CODE.match(area_folder.name):
+        if not area_folder.is_dir() or not is_edition_area(area_folder.name):
             continue
         published = published_editions(site_dir, area_folder.name)
         for edition in published:

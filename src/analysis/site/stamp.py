@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis.config import AREA_CODE
+from analysis.config import is_edition_area
 from analysis.files import write_atomically
 from analysis.periods import YEAR_PATTERN
 
@@ -220,7 +220,7 @@ def stamp_edition(edition: PublishedEdition, editions: list[PublishedEdition]) -
 
 def stamp_area(site_dir: Path, area_code: str) -> list[PublishedEdition]:
     """(Re)stamp every page of every published edition of an area; return the editions."""
-    if not AREA_CODE.match(area_code):
+    if not is_edition_area(area_code):
         return []
     editions = published_editions(site_dir, area_code)
     for edition in editions:

@@ -359,20 +359,26 @@ def year_on_year(previous: float, current: float, kind: str, *, previous_denomin
 
 
 def indicator_change(national: pd.DataFrame, indicator_id: str, area_code: str, time_period: int,
-                     catalogue: pd.DataFrame, confidence: float = 0.95) -> YearOnYear:
+                     catalogue: pd.DataFrame, confidence: float = 0.95, predecessors=()) -> YearOnYear:
     """:func:`year_on_year` for one indicator and area, ``time_period`` against the year before.
 
     Counts are tested as Poisson counts; rates per 10,000 and ratios as counts with
     their denominators; percentages as proportions of their denominators. The
     published numerator and denominator are used, so a suppressed figure cannot be
     compared: ``missing_year`` and ``missing_symbol`` then say which and why.
+    ``predecessors``: as for :func:`trend`, the year before may be a predecessor's, where
+    its series continues the area's (the same DfE authority code).
     """
     meta = catalogue_entry(catalogue, indicator_id)
     unit, period_type, polarity = meta["unit"], meta["period_type"], meta["polarity"]
     kind = "count" if unit == "count" else "proportion" if unit == "percentage" else "rate"
     per = 10000 if unit == "rate_per_10000" else 1
     rows = _indicator_rows(national, indicator_id)
-    rows = rows[rows["area_code"] == area_code].set_index("time_period")
+    area_rows = rows[rows["area_code"] == area_code]
+    for code in joined_predecessors(national, area_code, predecessors):
+        earlier = rows[(rows["area_code"] == code) & ~rows["time_period"].isin(area_rows["time_period"])]
+        area_rows = pd.concat([earlier, area_rows]) if len(earlier) else area_rows
+    rows = area_rows.set_index("time_period")
     t, p = int(time_period), int(time_period) - 1
     if t not in rows.index or p not in rows.index:
         return _not_comparable(kind, unit, period_type, missing_year=p if p not in rows.index else t)
