@@ -33,7 +33,7 @@ def test_a_profile_has_no_pages_or_sentences_about_a_report_it_does_not_have(isl
 
     report_only = {"03_family_help.html", "08_education.html", "09_learning_reviews.html", "10_voice_of_child.html",
                    "11_inspection.html", "12_priorities.html", "13_reconciliation.html", "90_data_dictionary.html",
-                   "assurance/reproduction.html"}
+                   "assurance/reproduction.html", "assurance/claims.html"}
     assert report_only <= pages(camden_edition)
     assert pages(islington_edition) == pages(camden_edition) - report_only
     for page in sorted(pages(islington_edition)):

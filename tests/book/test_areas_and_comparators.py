@@ -222,6 +222,61 @@ def _raw_children(code: str, mid_year: int) -> int:
                     )["population_estimate"])
 
 
+def _other_authorities_named(edition, area_code: str, own: tuple[str, ...]) -> dict[str, list[str]]:
+    """Local authority names on the edition's pages other than the area's own names and its
+    statistical neighbours' (which the comparison pages name on purpose), by page."""
+    from analysis.config import DataPaths
+    from analysis.national.load import load_areas, load_neighbours
+
+    areas = load_areas(DataPaths().national)
+    try:
+        neighbours = tuple(load_neighbours(area_code)["neighbour_name"])
+    except (ValueError, FileNotFoundError):
+        neighbours = ()
+    allowed = own + neighbours
+    others = [name for name in areas.loc[areas["geographic_level"] == "Local authority", "area_name"]
+              if not any(name in mine for mine in allowed) and name != "Reading"]  # "Reading" is also a word
+    found = {}
+    for path in sorted((edition.html_dir / "notebooks").rglob("*.html")):
+        text = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml").get_text(" ", strip=True)
+        named = sorted({name for name in others if re.search(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])", text)})
+        if named:
+            found[path.name] = named
+    return found
+
+
+@pytest.mark.parametrize("edition, area_code, name, title", [
+    ("leeds_edition", "E08000035", "Leeds", "Leeds: children's safeguarding statistics 2024-25"),
+    ("kent_edition", KENT, "Kent", "Kent: children's safeguarding statistics 2024-25"),
+    ("north_yorkshire_edition", NORTH_YORKSHIRE, "North Yorkshire",
+     "North Yorkshire: children's safeguarding statistics 2024-25"),
+    ("camden_edition", "E09000007", "Camden", "Camden Safeguarding Children Partnership: annual report 2024-25"),
+])
+def test_each_edition_says_whose_it_is_and_names_no_other_area(request, edition, area_code, name, title):
+    import json
+
+    built = request.getfixturevalue(edition)
+    manifest = json.loads(built.manifest_path.read_text(encoding="utf-8"))
+    assert manifest["title"] == title
+    assert manifest["edition_kind"] == ("annual_report" if "annual report" in title else "statistics_profile")
+    assert _other_authorities_named(built, area_code, (name,)) == {}
+
+
+@pytest.mark.parametrize("edition, area_code, name", [
+    ("leeds_edition", "E08000035", "Leeds"), ("north_yorkshire_edition", NORTH_YORKSHIRE, "North Yorkshire"),
+])
+def test_two_national_figures_are_the_published_ones(request, edition, area_code, name):
+    built = request.getfixturevalue(edition)
+    referrals = _raw_referrals(area_code, 2025)
+    looked_after = next(r for r in _raw_rows("cla_number_and_rate_per_10k_children.csv")
+                        if r["new_la_code"] == area_code and r["time_period"] == "2025"
+                        and r["population_type"] == "Children looked after on 31 March each year")
+    front_door = _page(built, "02_front_door").get_text(" ", strip=True)
+    assert f"{name} received {int(referrals['referral_count']):,} referrals" in front_door
+    cla = _page(built, "05_children_looked_after").get_text(" ", strip=True)
+    assert f"{name} looked after {int(looked_after['children_count']):,} children" in cla
+
+
 def test_pan_dorset_is_a_statistics_profile_that_names_only_its_own_authorities(pan_dorset_edition):
     import json
 
@@ -270,7 +325,11 @@ def test_pan_dorsets_re_referral_share_is_recomputed_and_each_authority_is_ranke
     headers = [th.get_text(strip=True) for th in table.select("thead th")]
     row = next(dict(zip(headers, [td.get_text(strip=True) for td in tr.find_all("td")]))
                for tr in table.select("tbody tr") if tr.find("td").get_text(strip=True).startswith("Re-referrals"))
-    assert row["Pan-Dorset"] == share
+    from scipy import stats
+
+    ci = stats.binomtest(rereferrals, referrals).proportion_ci(method="wilson")
+    interval = f"{_one_decimal(Decimal(ci.low * 100))} to {_one_decimal(Decimal(ci.high * 100))}"
+    assert row["Pan-Dorset (95% confidence interval)"] == f"{share} ({interval})"
     dorset = next(h for h in headers if h.startswith("Dorset and its rank"))
     ranked = [r for r in _raw_rows(REFERRALS_FILE) if r["time_period"] == "2025"
               and r["geographic_level"] == "Local authority" and r["rereferral_percent"] not in ("", "c", "x", "z")]
@@ -279,3 +338,27 @@ def test_pan_dorsets_re_referral_share_is_recomputed_and_each_authority_is_ranke
     assert row[dorset] == f"{own} ({rank} / {len(ranked)})"
     text = soup.get_text(" ", strip=True)
     assert "a figure is never an average of the authorities" in text and "as a whole is not ranked" in text
+
+
+def test_camdens_referral_rate_has_its_exact_poisson_interval_from_the_raw_files(camden_edition):
+    from scipy import stats
+
+    camden = "E09000007"
+    count = int(_raw_referrals(camden, 2025)["referral_count"])
+    children = _raw_children(camden, 2024)
+    lower = Decimal(stats.chi2.ppf(0.025, 2 * count) / 2) / children * 10000
+    upper = Decimal(stats.chi2.ppf(0.975, 2 * count + 2) / 2) / children * 10000
+    _, alt, rows = _chart(camden_edition, "02_front_door", "cin_referrals_rate")
+    assert rows["2024-25"]["Camden: 95% confidence interval"] == f"{_one_decimal(lower)} to {_one_decimal(upper)}"
+    assert "Error bars show the 95% confidence interval" in alt
+
+
+def test_camdens_comparison_table_gives_the_re_referral_share_with_its_wilson_interval(camden_edition):
+    from scipy import stats
+
+    raw = _raw_referrals("E09000007", 2025)
+    ci = stats.binomtest(int(raw["rereferral_count"]), int(raw["referral_count"])).proportion_ci(method="wilson")
+    interval = f"{_one_decimal(Decimal(ci.low * 100))} to {_one_decimal(Decimal(ci.high * 100))}"
+    _, rows = _comparison_table(camden_edition, "02_front_door")
+    row = next(r for r in rows if r["Measure"].startswith("Re-referrals within 12 months"))
+    assert row["Camden (95% confidence interval)"] == f"{raw['rereferral_percent']} ({interval})"

@@ -41,7 +41,7 @@ def test_assurance_pages_are_a_part_of_the_table_of_contents_after_methods():
     parts = yaml.safe_load((PROJECT_ROOT / "_toc.yml").read_text(encoding="utf-8"))["parts"]
     assert [part["caption"] for part in parts][-2:] == ["Methods and data", "Assurance"]
     assert [chapter["file"] for chapter in parts[-1]["chapters"]] == [
-        f"{ASSURANCE}/{name}" for name in ("reproduction", "register", "provenance", "data_log")]
+        f"{ASSURANCE}/{name}" for name in ("reproduction", "claims", "register", "provenance", "data_log")]
 
 
 def test_book_reproduces_every_report_figure(camden_edition):

@@ -25,13 +25,21 @@ SYNTHETIC_EES = Path(__file__).resolve().parents[1] / "fixtures" / "ees" / "synt
 
 
 def _register_row(page, name, indicator_id="", text="", period="2024-25", source_kind="partnership"):
-    return {"page": page, "name": name, "indicator_id": indicator_id, "text": text, "raw_value": "",
+    return {"page": page, "name": name, "indicator_id": indicator_id, "text": text, "raw_value": text.replace(",", ""),
             "unit": "count", "period": period, "source_kind": source_kind, "source": "s"}
 
 
 # --------------------------------------------------------------------------
-# Reproduction
+# Reproduction (what makes it fail: tests/unit/test_reproduction_can_fail.py)
 # --------------------------------------------------------------------------
+
+REPORT = {"r": "Section 13. There were 8,583 referrals in 2024-25 (5% increase). The council submitted six "
+               "notifications."}
+
+
+def _figure(indicator_id, quote, quote_number, value, status="reported", section="13"):
+    return {"indicator_id": indicator_id, "period": "2024-25", "value": value, "status": status, "document_id": "r",
+            "source_quote": quote, "quote_number": quote_number, "source_section": section}
 
 
 def test_numbers_stated_reads_digits_and_words():
@@ -47,45 +55,44 @@ def test_reproduction_reports_a_difference_with_its_reason():
         _register_row("p", "b", "y", "8,600"),
     ])
     figures = pd.DataFrame([
-        {"indicator_id": "x", "period": "2024-25", "status": "reported", "source_quote": "There were 8,583 referrals", "source_section": "13"},
-        {"indicator_id": "y", "period": "2024-25", "status": "reported", "source_quote": "There were 8,583 referrals", "source_section": "13"},
-        {"indicator_id": "z", "period": "2024-25", "status": "reported", "source_quote": "six notifications", "source_section": "12"},
-        {"indicator_id": "w", "period": "2024-25", "status": "derived", "source_quote": "", "source_section": "12"},
+        _figure("x", "There were 8,583 referrals", "8,583", "8583"),
+        _figure("y", "There were 8,583 referrals", "8,583", "8583"),
+        _figure("z", "six notifications", "six", "6", section="12"),
+        _figure("w", "", "", "1", status="derived", section="12"),
     ])
-    table = reproduction_table(register, figures).set_index("Figure")  # no titles given: the ids
+    table = reproduction_table(register, figures, report_texts=REPORT).set_index("Figure")  # no titles: the ids
     assert list(table.index) == ["x", "y", "z"]  # derived figures are not the report's
     assert table.at["x", "Result"] == "Match"
-    assert table.at["y", "Result"] == "Differs: the book shows 8,600; the report's sentence states 8583"
-    assert table.at["z", "Result"] == "Differs: the book does not show this figure"
+    assert table.at["y", "Result"] == "Differs: the book shows 8,600; the report states 8,583"
+    assert table.at["z", "Result"] == "Differs: the book does not show this figure; the report states six"
+    assert table.at["z", "Report's number"] == "six"
     summary = reproduction_summary(table.reset_index()).iloc[0].to_dict()
     assert summary == {"Figures the report states": 3, "Reproduced exactly": 1, "Differ or not shown": 2}
 
 
-def test_a_figure_matches_only_the_value_transcribed_not_any_number_in_its_sentence():
-    # "There were 8,583 referrals (5% increase)" states 5 too; a book showing 5 for the
+def test_a_figure_matches_only_the_number_named_not_any_number_in_its_sentence():
+    # "There were 8,583 referrals in 2024-25 (5% increase)" states 5 too; a book showing 5 for the
     # referrals, or 2024 from "in 2024-25", is wrong.
     quote = "There were 8,583 referrals in 2024-25 (5% increase)"
-    figures = pd.DataFrame([{"indicator_id": "referrals", "period": "2024-25", "value": "8583", "status": "reported",
-                             "source_quote": quote, "source_section": "13"}])
-    for shown, result in (("8,583", "Match"), ("5", "Differs: the book shows 5; the report states 8583"),
-                          ("2,024", "Differs: the book shows 2,024; the report states 8583")):
+    figures = pd.DataFrame([_figure("referrals", quote, "8,583", "8583")])
+    for shown, result in (("8,583", "Match"), ("5", "Differs: the book shows 5; the report states 8,583"),
+                          ("2,024", "Differs: the book shows 2,024; the report states 8,583")):
         register = pd.DataFrame([_register_row("p", "a", "referrals", shown)])
-        assert reproduction_table(register, figures).iloc[0]["Result"] == result, shown
+        assert reproduction_table(register, figures, report_texts=REPORT).iloc[0]["Result"] == result, shown
 
 
 def test_reproduction_names_figures_and_pages_by_their_titles():
     register = pd.DataFrame([_register_row("02_front_door", "a", "front_door_referrals", "8,583")])
-    figures = pd.DataFrame([{"indicator_id": "front_door_referrals", "period": "2024-25", "status": "reported",
-                             "source_quote": "8,583 referrals", "source_section": "s"}])
+    figures = pd.DataFrame([_figure("front_door_referrals", "8,583 referrals", "8,583", "8583", section="s")])
     row = reproduction_table(register, figures, {"front_door_referrals": "Referrals to the front door"},
-                             {"02_front_door": "The children's front door"}).iloc[0]
+                             {"02_front_door": "The children's front door"}, report_texts=REPORT).iloc[0]
     assert (row["Figure"], row["Pages"], row["Report says, in section"]) == (
         "Referrals to the front door", "The children's front door", "“8,583 referrals”, section s")
 
 
 def test_an_edition_without_transcribed_figures_reproduces_nothing():
     table = reproduction_table(pd.DataFrame(columns=REGISTER_COLUMNS), pd.DataFrame(
-        columns=["indicator_id", "period", "status", "source_quote", "source_section"]))
+        columns=["indicator_id", "period", "status", "source_quote", "source_section"]), report_texts={})
     assert table.empty and "Result" in table.columns
     assert reproduction_summary(table).iloc[0].to_dict() == {
         "Figures the report states": 0, "Reproduced exactly": 0, "Differ or not shown": 0}

@@ -153,3 +153,15 @@ def test_whole_number_trends_get_whole_number_axis_steps(monkeypatch):
     line_chart({"Area": pd.Series([19.0, 20.0, 18.0, 17.0, 21.0], index=range(2019, 2024))}, title="t",
                subtitle="Share", unit="percentage", source="synthetic", value_heading="Share", decimals=0)
     assert ticks and all(float(tick).is_integer() for tick in ticks), ticks
+
+
+def test_a_trend_with_intervals_draws_error_bars_and_lists_each_interval():
+    years = pd.Series([20.0, 22.5, 21.0], index=["2022-23", "2023-24", "2024-25"])
+    intervals = {"2022-23": (18.04, 22.1), "2023-24": (20.5, 24.55), "2024-25": None}
+    chart = line_chart({"Area": years}, title="t", subtitle="Share", unit="percentage", source="s",
+                       value_heading="Share", decimals=1, intervals=intervals)
+    assert list(chart.table["Area: 95% confidence interval"]) == ["18.0 to 22.1", "20.5 to 24.6", ""]
+    assert "95% confidence interval" in chart.alt_text
+    plain = line_chart({"Area": years}, title="t", subtitle="Share", unit="percentage", source="s",
+                       value_heading="Share", decimals=1)
+    assert "Area: 95% confidence interval" not in plain.table.columns and "confidence" not in plain.alt_text

@@ -248,16 +248,39 @@ def test_proportions_and_rates():
     assert ratio.unit == "ratio" and ratio.current == pytest.approx(6.0)
 
 
-def test_unchanged_when_the_figures_as_shown_are_equal():
+def test_the_direction_is_the_tested_change_never_the_rounding():
     assert compare.year_on_year(50, 50, "count").direction == compare.SAME
-    # 59.2 and 58.8 published as whole numbers both show as 59
+    # 59.2 and 58.8 published as whole numbers both show as 59: the change is still down, and
+    # whether it is real is the test's to say (not significant), not the rounding's
     same = compare.year_on_year(592, 588, "rate", previous_denominator=100000, current_denominator=100000,
                                 published=(59.0, 59.0), published_decimals=0)
-    assert same.direction == compare.SAME and same.change < 0
+    assert same.direction == compare.DOWN and same.change < 0 and same.shown_equal
+    assert same.significant is False
     assert (same.shown_previous, same.shown_current, same.decimals) == (59.0, 59.0, 0)
     moved = compare.year_on_year(592, 588, "rate", previous_denominator=100000, current_denominator=100000,
                                  published=(59.2, 58.8), published_decimals=1)
-    assert moved.direction == compare.DOWN
+    assert moved.direction == compare.DOWN and not moved.shown_equal
+    # a significant change whose figures round to the same as shown is still a significant change
+    large = compare.year_on_year(5920000, 5880000, "rate", previous_denominator=1e8, current_denominator=1e8,
+                                 published=(592.0, 588.0), published_decimals=0, polarity="up_bad")
+    # 2.04 and 2.00 incidents a child, both published as 2
+    rounded = compare.year_on_year(2040000, 2000000, "rate", previous_denominator=1e6, current_denominator=1e6,
+                                   per=1, published=(2.0, 2.0), published_decimals=0)
+    assert large.significant and large.direction == compare.DOWN and large.assessment == "better"
+    assert rounded.significant and rounded.direction == compare.DOWN and rounded.shown_equal
+
+
+def test_an_over_dispersed_test_is_the_plain_normal_test_with_its_variance_scaled():
+    plain = compare.year_on_year(100, 150, "count")
+    quasi = compare.year_on_year(100, 150, "count", dispersion=10.0)
+    assert plain.significant and not quasi.significant
+    assert (plain.method, quasi.method, quasi.dispersion) == ("plain", "over-dispersed", 10.0)
+    # chi-square of the two counts against equal expected counts, divided by the dispersion
+    assert quasi.test.p_value == pytest.approx(st.chi2.sf(st.chisquare([100, 150]).statistic / 10, 1))
+    # a dispersion of 1 or less (or None) is the plain test
+    assert compare.year_on_year(100, 150, "count", dispersion=1.0).test == plain.test
+    untested = compare.year_on_year(100, 150, "count", not_tested="an estimate")
+    assert untested.test is None and untested.method == "not tested" and untested.direction == compare.UP
 
 
 def test_missing_figures_cannot_be_compared():

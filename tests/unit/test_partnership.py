@@ -131,13 +131,14 @@ def _write_figures(year_dir, rows):
 
 def test_bad_figures_are_all_reported_with_row_and_column(synthetic_data_dir):
     data_dir, year_dir = synthetic_data_dir
+    # No quotes: a quote needs its quote_number (tests/unit/test_reproduction_can_fail.py checks that rule).
     _write_figures(year_dir, [
-        ["front_door_referrals", "2030-31", "100", "", "reported", "", "synthetic", "s", "q"],
-        ["no_such_indicator", "2030-31", "1", "", "reported", "", "synthetic", "s", "q"],
-        ["early_help_contacts", "2030-31", "many", "", "reported", "", "synthetic", "s", "q"],
-        ["missing_episodes", "2030-31", "-4", "", "reported", "", "synthetic", "s", "q"],
-        ["cla_health_dental_checks", "2030-31", "112", "", "reported", "", "synthetic", "s", "q"],
-        ["front_door_referrals", "2030-31", "101", "", "reported", "", "synthetic", "s", "q"],
+        ["front_door_referrals", "2030-31", "100", "", "reported", "", "synthetic", "s", ""],
+        ["no_such_indicator", "2030-31", "1", "", "reported", "", "synthetic", "s", ""],
+        ["early_help_contacts", "2030-31", "many", "", "reported", "", "synthetic", "s", ""],
+        ["missing_episodes", "2030-31", "-4", "", "reported", "", "synthetic", "s", ""],
+        ["cla_health_dental_checks", "2030-31", "112", "", "reported", "", "synthetic", "s", ""],
+        ["front_door_referrals", "2030-31", "101", "", "reported", "", "synthetic", "s", ""],
     ])
     with pytest.raises(InputError) as caught:
         PartnershipData("2030-31", "E09000007", data_dir)

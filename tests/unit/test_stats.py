@@ -189,3 +189,77 @@ def test_proportions_reject_impossible_input():
         stats.compare_proportions(5, 4, 1, 3)
     with pytest.raises(ValueError):
         stats.compare_proportions(1, 4, 3, 4, method="chi")
+
+
+# ---------------------------------------------------------------- over-dispersed (quasi) tests
+@pytest.mark.parametrize("dispersion", [1.0, 2.5, 18.4])
+def test_quasi_poisson_test_is_the_chi_square_test_scaled_by_the_dispersion(dispersion):
+    # 2,241 referrals of 36,040 children, then 2,086 of 35,276: scipy's chi-square goodness of fit
+    # of the two counts against counts in proportion to the populations, divided by the dispersion
+    x1, x2, t1, t2 = 2241, 2086, 36040, 35276
+    n = x1 + x2
+    chi_square = st.chisquare([x1, x2], [n * t1 / (t1 + t2), n * t2 / (t1 + t2)]).statistic
+    result = stats.compare_counts_overdispersed(x1, x2, dispersion, t1, t2)
+    assert result.p_value == pytest.approx(st.chi2.sf(chi_square / dispersion, 1))
+    assert result.estimate == pytest.approx((x2 / t2) / (x1 / t1))
+    assert result.lower < result.estimate < result.upper
+    # the same as the plain normal test on the counts divided by the dispersion
+    shrunk = stats.compare_counts_overdispersed(x1 / dispersion, x2 / dispersion, 1.0, t1, t2)
+    assert result.p_value == pytest.approx(shrunk.p_value)
+    assert (result.lower, result.upper) == pytest.approx((shrunk.lower, shrunk.upper))
+
+
+def test_quasi_poisson_interval_widens_with_the_dispersion():
+    plain = stats.compare_counts_overdispersed(100, 150, 1.0)
+    wide = stats.compare_counts_overdispersed(100, 150, 9.0)
+    assert plain.significant and not wide.significant
+    # on the log scale the interval is about sqrt(9) = 3 times as wide
+    ratio = math.log(wide.upper / wide.lower) / math.log(plain.upper / plain.lower)
+    assert ratio == pytest.approx(3.0, rel=0.15)
+    assert "quasi-Poisson" in wide.method
+
+
+def test_quasi_poisson_matches_a_glm_with_a_fixed_scale_for_the_score_test():
+    """The quasi-Poisson score test of 'no change' for two counts: with phi = 1 the score test
+    of the Poisson GLM log(mu) = a + b x year is the Pearson chi-square of the two counts; a
+    quasi-Poisson GLM divides it by the scale. Solved here by scipy's root finder for the
+    restricted fit instead of the closed form."""
+    x = np.array([100.0, 150.0])
+    phi = 4.0
+    a = optimize.brentq(lambda a: (x - np.exp(a)).sum(), 0, 10)  # restricted MLE: one mean
+    mu = np.exp(a) * np.ones(2)
+    score = ((x - mu) * np.array([0.0, 1.0])).sum()  # d loglik / d b at b = 0
+    design = np.array([[1.0, 0.0], [1.0, 1.0]])
+    info = design.T @ np.diag(mu) @ design * (1 / phi)
+    statistic = (score / phi) ** 2 * np.linalg.inv(info)[1, 1]
+    result = stats.compare_counts_overdispersed(100, 150, phi)
+    assert result.p_value == pytest.approx(st.chi2.sf(statistic, 1))
+
+
+@pytest.mark.parametrize("dispersion", [1.0, 3.0])
+def test_quasi_binomial_test_is_the_chi_square_test_scaled_by_the_dispersion(dispersion):
+    # 320 of 1,000, then 219 of 1,000: scipy's chi-square test of the 2x2 table without
+    # continuity correction, divided by the dispersion
+    chi_square = st.chi2_contingency([[320, 680], [219, 781]], correction=False)[0]
+    result = stats.compare_proportions_overdispersed(320, 1000, 219, 1000, dispersion)
+    assert result.p_value == pytest.approx(st.chi2.sf(chi_square / dispersion, 1))
+    assert result.estimate == pytest.approx(-0.101)
+    shrunk = stats.newcombe_difference_interval(320 / dispersion, 1000 / dispersion, 219 / dispersion,
+                                                1000 / dispersion)
+    assert (result.lower, result.upper) == pytest.approx(tuple(shrunk))
+    if dispersion == 1.0:
+        plain = stats.compare_proportions(320, 1000, 219, 1000, method="z")
+        assert (result.p_value, result.lower, result.upper) == pytest.approx((plain.p_value, plain.lower, plain.upper))
+
+
+def test_quasi_tests_reject_impossible_input():
+    with pytest.raises(ValueError, match="dispersion"):
+        stats.compare_counts_overdispersed(10, 12, 0.5)
+    with pytest.raises(ValueError, match="dispersion"):
+        stats.compare_proportions_overdispersed(1, 10, 2, 10, float("nan"))
+    with pytest.raises(ValueError, match="both populations"):
+        stats.compare_counts_overdispersed(10, 12, 2.0, population1=100)
+    with pytest.raises(ValueError, match="exceed"):
+        stats.compare_proportions_overdispersed(11, 10, 2, 10, 2.0)
+    none = stats.compare_counts_overdispersed(0, 0, 2.0)
+    assert none.p_value == 1.0 and not none.significant

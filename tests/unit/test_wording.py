@@ -92,10 +92,36 @@ def test_a_rate_names_its_unit_once_and_shows_the_published_figures():
 
 
 def test_unchanged_says_the_figure_once():
-    assert wording.year_on_year_verdict(compare.year_on_year(50, 50, "count")) == "Stayed the same (50)"
+    assert wording.year_on_year_verdict(compare.year_on_year(50, 50, "count")) == \
+        "Stayed the same (50); no statistically significant change at 95%"
     same = compare.year_on_year(592, 588, "rate", previous_denominator=100000, current_denominator=100000,
                                 published=(59.0, 59.0), published_decimals=0)
-    assert wording.year_on_year_verdict(same, subject="the rate") == "The rate stayed the same (59 per 10,000 children)"
+    assert wording.year_on_year_verdict(same, subject="the rate") == \
+        "The rate stayed the same (59 per 10,000 children); no statistically significant change at 95%"
+
+
+def test_whether_a_change_is_real_comes_from_the_test_not_the_rounding():
+    # 2.04 and 2.00 incidents a child, both published as 2: a significant fall is still a fall
+    rounded = compare.year_on_year(2040000, 2000000, "rate", previous_denominator=1e6, current_denominator=1e6,
+                                   per=1, published=(2.0, 2.0), published_decimals=0, polarity="up_bad")
+    assert wording.year_on_year_verdict(rounded) == ("Decreased although both years show as 2 once rounded "
+                                                     "(statistically significant at 95%); an improvement")
+    # the same figures, varying 10,000 times as much as the plain test assumes: not significant
+    quasi = compare.year_on_year(2040000, 2000000, "rate", previous_denominator=1e6, current_denominator=1e6,
+                                 per=1, published=(2.0, 2.0), published_decimals=0, dispersion=10000)
+    assert wording.year_on_year_verdict(quasi) == "Stayed the same (2); no statistically significant change at 95%"
+    # a clear rise in the figures that the over-dispersed test does not find significant only rose
+    rose = compare.year_on_year(100, 150, "count", dispersion=10.0)
+    assert wording.year_on_year_verdict(rose).startswith("Rose from 100 to 150; the change is within the range")
+
+
+def test_an_estimate_is_shown_but_not_tested():
+    estimate = compare.year_on_year(41200, 40900, "count", not_tested="an estimate")
+    assert wording.year_on_year_verdict(estimate) == \
+        "Fell slightly from 41,200 to 40,900 (an estimate: not tested for statistical significance)"
+    flat = compare.year_on_year(41200, 41200, "count", not_tested="an estimate")
+    assert wording.year_on_year_verdict(flat, subject="the population") == \
+        "The population was unchanged at 41,200 (an estimate: not tested for statistical significance)"
 
 
 def test_not_comparable_says_why():

@@ -21,7 +21,7 @@ from analysis.inputs.partnership import edition_data_paths
 from analysis.config import data_paths
 from analysis.errors import InputError
 from analysis.inputs.formats import DOCUMENT_COLUMNS, DOCUMENTS_FILE, FIGURE_COLUMNS, FIGURES_FILE
-from analysis.inputs.readers import read_csv_table
+from analysis.inputs.readers import decode_text, read_csv_table
 from analysis.national.load import load_provenance
 from analysis.pages.page import REGISTER_COLUMNS
 
@@ -117,13 +117,56 @@ def _read_csv(path: Path, columns: list[str]) -> pd.DataFrame:
         columns=columns, fill_value="")
 
 
+# The columns of figures.csv the reproduction page reads: the transcription, and which number
+# of its quote each reported figure is.
+REPORT_FIGURE_COLUMNS = FIGURE_COLUMNS + ["quote_number"]
+
+
 def report_figures(year: str, data_dir: str | Path | None, area: str | None = None) -> pd.DataFrame:
-    """The figures transcribed from the published report (``figures.csv``); none when the
-    edition is built from partner returns only."""
+    """The figures transcribed from the published report (``figures.csv``), with the number of
+    the quote each is (``quote_number``); none when the edition is built from partner returns only."""
     path = edition_data_paths(data_dir, area).year(year) / FIGURES_FILE
     if not path.exists():
-        return pd.DataFrame(columns=FIGURE_COLUMNS)
-    return _read_csv(path, FIGURE_COLUMNS)
+        return pd.DataFrame(columns=REPORT_FIGURE_COLUMNS)
+    return _read_csv(path, REPORT_FIGURE_COLUMNS)
+
+
+SOURCES_FOLDER = "sources"
+TEXT_SUFFIXES = (".txt", ".md")
+
+
+def source_document_files(year: str, data_dir: str | Path | None, area: str | None = None) -> dict[str, Path]:
+    """The text copy kept in the year's ``sources/`` folder of each source document in
+    ``documents.csv``, by document_id: the file a ``file`` column names (relative to
+    ``sources/``); else the text file named after the document_id; else, when documents.csv
+    lists one document and ``sources/`` holds one text file, that file. A document with no
+    text copy is left out (the reproduction page says it could not be checked)."""
+    folder = edition_data_paths(data_dir, area).year(year)
+    sources = folder / SOURCES_FOLDER
+    if not (folder / DOCUMENTS_FILE).exists():
+        return {}
+    documents = _read_csv(folder / DOCUMENTS_FILE, DOCUMENT_COLUMNS + ["file"])
+    texts = sorted(path for path in sources.iterdir() if path.suffix.lower() in TEXT_SUFFIXES) if sources.is_dir() else []
+    found: dict[str, Path] = {}
+    for document in documents.itertuples():
+        if document.file:
+            path = sources / document.file
+            if path.is_file():
+                found[document.document_id] = path
+            continue
+        named = [path for path in texts if path.stem == document.document_id]
+        if named:
+            found[document.document_id] = named[0]
+        elif len(documents) == 1 and len(texts) == 1:
+            found[document.document_id] = texts[0]
+    return found
+
+
+def source_document_texts(year: str, data_dir: str | Path | None, area: str | None = None) -> dict[str, str]:
+    """The text of each source document kept in ``sources/``, by document_id (see
+    :func:`source_document_files`): what the reproduction page checks each quote against."""
+    return {document_id: decode_text(path.read_bytes())[0]
+            for document_id, path in source_document_files(year, data_dir, area).items()}
 
 
 def source_documents(year: str, data_dir: str | Path | None, area: str | None = None) -> pd.DataFrame:

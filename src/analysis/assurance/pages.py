@@ -14,24 +14,42 @@ and returns a table, so each can be tested without building the book.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+# The report's numbers are read as the input rules read a quote's: digits, or the words in
+# analysis.inputs.rules.NUMBER_WORDS (extend it there).
+from analysis.inputs.rules import WrittenNumber, numbers_written, parse_number
+
 # --------------------------------------------------------------------------
 # Reproduction of the published report
 # --------------------------------------------------------------------------
+#
+# Each figure figures.csv transcribes as "reported" names the sentence of the report that
+# states it (source_quote) and which number of that sentence it is (quote_number, as the
+# report writes it: "8,583", "79.4%", "five"). The check reads that number from the copy of
+# the report kept in the year's sources/ folder, not from the transcription, and compares with
+# it both the number the book shows (on every page, by the register of figures) and the value
+# transcribed: a sentence states other numbers too ("six notifications, leading to five rapid
+# reviews and one new review"), and only the one named is the figure.
 
-NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                "eight": 8, "nine": 9, "ten": 10}
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+# Characters a copy of the report and a transcription may write differently: curly or straight
+# quotes and apostrophes, dashes, non-breaking spaces; and runs of white space.
+_SAME_CHARACTERS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+                                  "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+
+NO_TEXT = "Not checked: no text copy of the report is kept in the edition's sources/ folder"
+NO_QUOTE = "Not checked: figures.csv gives no quote for this figure"
+QUOTE_NOT_FOUND = "Not found: the report does not contain this quote"
+NO_QUOTE_NUMBER = "Not checked: figures.csv does not say which number of the quote this figure is (quote_number)"
 
 
 def numbers_stated(text: str) -> list[float]:
-    """Numbers a sentence states, in digits or as words: 'six ... 8,583 ... 79.4%' -> [6, 8583, 79.4]."""
-    found = [float(n.replace(",", "")) for n in _NUMBER.findall(text)]
-    found += [NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", text.lower()) if w in NUMBER_WORDS]
-    return found
+    """Numbers a sentence states, in digits or as words, in order: 'six ... 8,583 ... 79.4%' -> [6, 8583, 79.4]."""
+    return [number.value for number in numbers_written(text)]
 
 
 def number_shown(text: str) -> float | None:
@@ -40,44 +58,119 @@ def number_shown(text: str) -> float | None:
     return float(match.group().replace(",", "")) if match else None
 
 
-REPRODUCTION_COLUMNS = ["Figure", "Period", "Report says, in section", "Book shows", "Pages", "Result"]
+def normalise_quote(text: str) -> str:
+    """A text as a quote is looked for in it: quotes, apostrophes and dashes made straight, and
+    every run of white space (line breaks included) one space."""
+    return " ".join(str(text).translate(_SAME_CHARACTERS).split())
+
+
+@dataclass(frozen=True)
+class ReportText:
+    """A source document's text, ready for quotes to be looked for in it."""
+
+    text: str
+    numbers: tuple[WrittenNumber, ...]
+
+    @classmethod
+    def of(cls, document: str) -> "ReportText":
+        text = normalise_quote(document)
+        return cls(text, tuple(numbers_written(text)))
+
+    def number(self, quote: str, quote_number: str) -> WrittenNumber | str:
+        """The number ``quote_number`` names in the report's own words of ``quote``, as the
+        report writes it, or why it cannot be read (a result for the reproduction table)."""
+        wanted = normalise_quote(quote)
+        if not wanted:
+            return NO_QUOTE
+        at = self.text.find(wanted)
+        if at < 0:
+            return QUOTE_NOT_FOUND
+        if not str(quote_number).strip():
+            return NO_QUOTE_NUMBER
+        end = at + len(wanted)
+        # The numbers of the report's text the quote covers, whole ('8,583' for a quote that starts "583").
+        stated = [number for number in self.numbers if number.start < end and number.end > at]
+        named = [number for number in stated if number.is_written(quote_number)]
+        if not named:
+            states = ", ".join(number.text for number in stated) or "no number"
+            return f"Not found: the report's sentence does not state \u201c{quote_number}\u201d (it states {states})"
+        return named[0]
+
+
+def _pages(rows: list[dict], page_titles: dict[str, str]) -> str:
+    return ", ".join(page_titles.get(page, page) for page in dict.fromkeys(row["page"] for row in rows))
+
+
+REPRODUCTION_COLUMNS = ["Figure", "Period", "Report says, in section", "Report's number", "Book shows", "Pages",
+                        "Result"]
 
 
 def reproduction_table(register: pd.DataFrame, figures: pd.DataFrame, indicator_titles: dict[str, str] | None = None,
-                       page_titles: dict[str, str] | None = None) -> pd.DataFrame:
-    """For each figure the report states: the report's words, the book's value, match or not and
-    why. Each figure is named by its indicator's title (its id without a title) and each page
-    by its own title; the report's words are followed by the section they are in."""
+                       page_titles: dict[str, str] | None = None, *,
+                       report_texts: dict[str, str]) -> pd.DataFrame:
+    """For each figure the report states: the report's words, the number the report states
+    there, the book's value, match or not and why.
+
+    ``report_texts`` is each source document's text by document_id
+    (``analysis.assurance.edition.source_document_texts``). The report's number is read from
+    that text: the number ``quote_number`` names in the sentence ``source_quote`` quotes. A
+    figure matches when every page of the book that shows it (the register's rows of the
+    partnership's values) shows that number and figures.csv transcribes that number. Each
+    figure is named by its indicator's title (its id without a title) and each page by its own
+    title; the report's words are followed by the section they are in."""
     indicator_titles, page_titles = indicator_titles or {}, page_titles or {}
-    shown = register[register["source_kind"].isin(["partnership", "derived"]) & (register["indicator_id"] != "")]
+    texts = {document_id: ReportText.of(text) for document_id, text in report_texts.items()}
+    # The rows that glue a value of the partnership's figures (not the period or words about it).
+    glued = register[(register["source_kind"] == "partnership") & (register["indicator_id"] != "")
+                     & (register["raw_value"].astype(str).str.strip() != "")]
+    shown: dict[tuple[str, str], list[dict]] = {}
+    for row in glued.to_dict("records"):
+        shown.setdefault((row["indicator_id"], row["period"]), []).append(row)
     rows = []
     for figure in figures[figures["status"] == "reported"].itertuples():
-        on_pages = shown[(shown["indicator_id"] == figure.indicator_id) & (shown["period"] == figure.period)]
-        stated = numbers_stated(figure.source_quote)
-        if on_pages.empty:
-            book, pages, verdict = "not shown", "", "Differs: the book does not show this figure"
+        on_pages = shown.get((figure.indicator_id, figure.period), [])
+        book = "; ".join(dict.fromkeys(row["text"] for row in on_pages)) if on_pages else "not shown"
+        text = texts.get(getattr(figure, "document_id", ""))
+        found = NO_TEXT if text is None else text.number(figure.source_quote, getattr(figure, "quote_number", ""))
+        if isinstance(found, str):
+            stated, verdict = "", found
         else:
-            book = on_pages["text"].iloc[0]
-            pages = ", ".join(page_titles.get(page, page) for page in sorted(set(on_pages["page"])))
-            value = number_shown(book)
-            # The book's number must be the figure transcribed from the report, and the report's
-            # sentence must state it: a sentence states other numbers too ("8,583 referrals, a 5%
-            # increase", "2024-25"), and matching any of them would pass a wrong figure.
-            transcribed = float(figure.value) if str(getattr(figure, "value", "")).strip() else None
-            expected = [transcribed] if transcribed is not None else stated
-            if (value is not None and any(abs(value - e) < 1e-9 for e in expected)
-                    and any(abs(value - s) < 1e-9 for s in stated)):
-                verdict = "Match"
-            elif transcribed is not None:
-                verdict = f"Differs: the book shows {book}; the report states {transcribed:g}"
-            else:
-                verdict = f"Differs: the book shows {book}; the report's sentence states {', '.join(f'{s:g}' for s in stated)}"
+            stated, verdict = found.text, _verdict(found, figure, on_pages, page_titles)
         rows.append({
             "Figure": indicator_titles.get(figure.indicator_id, figure.indicator_id), "Period": figure.period,
-            "Report says, in section": f"“{figure.source_quote}”, section {figure.source_section}",
-            "Book shows": book, "Pages": pages, "Result": verdict,
+            "Report says, in section": f"\u201c{figure.source_quote}\u201d, section {figure.source_section}",
+            "Report's number": stated, "Book shows": book, "Pages": _pages(on_pages, page_titles), "Result": verdict,
         })
     return pd.DataFrame(rows, columns=REPRODUCTION_COLUMNS)
+
+
+def _verdict(reported: WrittenNumber, figure, on_pages: list[dict], page_titles: dict[str, str]) -> str:
+    """'Match', or 'Differs: ...' saying what differs from the number the report states."""
+    differences = []
+    if not on_pages:
+        differences.append("the book does not show this figure")
+    else:
+        wrong = [row for row in on_pages if not _same(number_shown(row["text"]), reported.value)]
+        wrong_texts = list(dict.fromkeys(row["text"] for row in wrong))
+        if len(wrong) == len(on_pages) and len(wrong_texts) == 1:
+            differences.append(f"the book shows {wrong_texts[0]}")
+        elif wrong:
+            differences.append("the book shows " + " and ".join(
+                f"{text} on {_pages([row for row in wrong if row['text'] == text], page_titles)}"
+                for text in wrong_texts))
+    value = str(getattr(figure, "value", "")).strip()
+    transcribed, _ = parse_number(value, "percentage") if value else (None, value)
+    if transcribed is None:
+        differences.append("figures.csv gives no value (a transcription error)")
+    elif not _same(transcribed, reported.value):
+        differences.append(f"figures.csv transcribes it as {value} (a transcription error)")
+    if not differences:
+        return "Match"
+    return f"Differs: {'; '.join(differences)}; the report states {reported.text}"
+
+
+def _same(a: float | None, b: float) -> bool:
+    return a is not None and abs(a - b) < 1e-9
 
 
 def reproduction_summary(table: pd.DataFrame) -> pd.DataFrame:

@@ -1,6 +1,7 @@
 """The reference data: indicator and list catalogues, sections and key findings
-(``data/reference/``), and a partnership's reconciliation pairs and assumptions log (its folder
-under ``data/partnerships/``), each read and checked."""
+(``data/reference/``), and a partnership's assumptions log (its folder under
+``data/partnerships/``), each read and checked. Its reconciliation pairs are read by
+:mod:`analysis.pages.reconcile`."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -72,14 +73,6 @@ def load_key_findings(data_dir: Path | str | None = None) -> pd.DataFrame:
     table = read_reference_csv(path, ["position", "indicator_id", "source", "headline"])
     table["position"] = table["position"].astype(int)
     return table.sort_values("position")
-
-
-def load_reconciliation_pairs(data_dir: Path | str | None = None, area: str | None = None) -> pd.DataFrame:
-    """Each of the partnership's report figures paired with the nearest national statistic, and
-    why they differ (its folder's reconciliation.csv; none when it keeps none)."""
-    columns = ["partnership_indicator", "national_indicator", "what_differs"]
-    path = edition_data_paths(data_dir, area).partnership / "reconciliation.csv"
-    return read_reference_csv(path, columns) if path.exists() else pd.DataFrame(columns=columns)
 
 
 def load_assumptions(data_dir: Path | str | None = None, area: str | None = None) -> pd.DataFrame:

@@ -15,7 +15,10 @@ FIGURE_COLUMNS = [
     "indicator_id", "period", "value", "qualifier", "status", "derivation",
     "document_id", "source_section", "source_quote",
 ]
-FIGURE_OPTIONAL_COLUMNS = ["numerator", "denominator"]
+# Optional columns of figures.csv. quote_number is optional as a column (an edition of partner
+# returns has no quotes), but a reported figure with a source_quote must fill it in
+# (analysis.inputs.rules.quote_number_problems).
+FIGURE_OPTIONAL_COLUMNS = ["numerator", "denominator", "quote_number"]
 QUALIFIERS = {"", "about", "more than", "fewer than", "at least"}
 STATUSES = {"reported", "derived"}
 DOCUMENT_REQUIRED_COLUMNS = ["document_id", "title"]
@@ -35,6 +38,10 @@ FIGURE_COLUMN_MEANINGS = {
     "document_id": "The source document, from documents.csv in the same folder.",
     "source_section": "The section of the source document the value comes from.",
     "source_quote": "The exact phrase in the source document that states the value.",
+    "quote_number": "For a reported value: which number of the quote it is, exactly as the quote writes it "
+                    "(8,583, 79.4%, five). The reproduction page reads that number from the source document.",
+    "numerator": "Optional, for a percentage: the number of children counted (the top of the fraction).",
+    "denominator": "Optional, for a percentage: the number of children it is a percentage of.",
 }
 
 RETURNS_FOLDER = "returns"

@@ -20,6 +20,9 @@ The rules (each problem says which one it broke):
   when they differ). Any other period is an error;
 - ``qualifier`` is blank or one of about, more than, fewer than, at least; ``status`` (in
   figures.csv) is reported or derived, and a derived value says how;
+- ``quote_number`` (figures.csv): a reported figure with a ``source_quote`` names which number
+  of the quote it is, exactly as the quote writes it ('8,583', '79.4%', 'five'), and that
+  number is in the quote (the reproduction page reads it from the report itself);
 - required indicators and lists have a value for the edition (an error when missing);
   optional ones missing are warnings (the book shows them as "not supplied");
 - a partner's return filled in twice (CSV and Excel) is an error; files in ``returns/``
@@ -28,6 +31,7 @@ The rules (each problem says which one it broke):
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -42,6 +46,11 @@ RULE_NOT_A_NUMBER = "value must be a number"
 RULE_PERCENTAGE_RANGE = "a percentage must be between 0 and 100"
 RULE_DUPLICATE = "the same indicator and period appear more than once"
 RULE_MISSING_COLUMN = "required column missing"
+RULE_QUOTE_NUMBER_BLANK = ("quote_number is blank: a reported figure with a source_quote must say which number "
+                           "of the quote it is, as the quote writes it (8,583, 79.4% or five, say)")
+RULE_QUOTE_NUMBER_NOT_A_NUMBER = ("quote_number must be a number as the quote writes it: digits (8,583, 2131, "
+                                  "79.4%) or a number word (one to twenty)")
+RULE_QUOTE_NUMBER_NOT_IN_QUOTE = "quote_number must be a number the source_quote states, written as the quote writes it"
 
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
@@ -63,6 +72,80 @@ def parse_number(text: str, unit: str = "") -> tuple[float | None, str]:
     if not _PLAIN_NUMBER.match(cleaned):
         return None, str(text)
     return float(cleaned), cleaned
+
+
+# --------------------------------------------------------------------------
+# The numbers a quoted sentence states
+# --------------------------------------------------------------------------
+
+# Numbers a report writes as words. Extend when a report writes another (and test it).
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+}
+# A number in digits ('8,583', '2131', '79.4', '5%'), not part of a longer one; or a number word.
+_WRITTEN_NUMBER = re.compile(
+    r"(?<![\d,.])\d+(?:,\d{3})*(?:\.\d+)?%?"
+    r"|\b(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b",
+    re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class WrittenNumber:
+    """A number as a text writes it ('8,583', '79.4%', 'five'), its value and where it is."""
+
+    text: str
+    value: float
+    start: int
+    end: int
+
+    def is_written(self, as_written: str) -> bool:
+        """Whether ``as_written`` (a quote_number) names this number: the same text, ignoring
+        case and surrounding spaces, with or without the % sign."""
+        wanted = " ".join(str(as_written).split()).lower()
+        return wanted in (self.text.lower(), self.text.lower().rstrip("%"))
+
+
+def numbers_written(text: str) -> list[WrittenNumber]:
+    """Every number a text writes, in order: 'submitted six ..., 8,583 (5% increase)' ->
+    six (6), 8,583 (8583), 5% (5). '2024-25' is two numbers, 2024 and 25."""
+    found = []
+    for match in _WRITTEN_NUMBER.finditer(text):
+        written = match.group()
+        word = written.lower()
+        value = float(NUMBER_WORDS[word]) if word in NUMBER_WORDS else float(written.rstrip("%").replace(",", ""))
+        found.append(WrittenNumber(written, value, match.start(), match.end()))
+    return found
+
+
+def written_number_value(as_written: str) -> float | None:
+    """The value of a number written on its own ('8,583' -> 8583, 'five' -> 5, '79.4%' -> 79.4);
+    None if it is not one number."""
+    cleaned = " ".join(str(as_written).split())
+    found = numbers_written(cleaned)
+    if len(found) != 1 or found[0].text.lower() != cleaned.lower():
+        return None
+    return found[0].value
+
+
+def quote_number_problems(table: ReadTable, row: SheetRow) -> list[InputProblem]:
+    """The rule for ``quote_number`` in figures.csv: a reported figure with a quote names which
+    number of the quote it is, written as the quote writes it, and the quote states it."""
+    quote, named = row.get("source_quote"), row.get("quote_number")
+    if row.get("status") != "reported" or not quote:
+        return []
+    if not named:
+        rule = RULE_QUOTE_NUMBER_BLANK if "quote_number" in table.columns else (
+            "no quote_number column: " + RULE_QUOTE_NUMBER_BLANK.replace("quote_number is blank: ", ""))
+        return [table.problem(rule, row.row, "quote_number")]
+    if written_number_value(named) is None:
+        return [table.problem(RULE_QUOTE_NUMBER_NOT_A_NUMBER, row.row, "quote_number", named)]
+    if not any(number.is_written(named) for number in numbers_written(quote)):
+        stated = ", ".join(number.text for number in numbers_written(quote)) or "none"
+        return [table.problem(f"{RULE_QUOTE_NUMBER_NOT_IN_QUOTE} (the quote states: {stated})",
+                              row.row, "quote_number", named)]
+    return []
 
 
 # --------------------------------------------------------------------------
@@ -150,6 +233,7 @@ def check_value_row(table: ReadTable, row: SheetRow, catalogue: pd.DataFrame, ye
             problems.append(table.problem("status must be reported or derived", number, "status", status))
         if status == "derived" and not row.get("derivation"):
             problems.append(table.problem("a derived value must say how it was derived", number, "derivation", ""))
+        problems += quote_number_problems(table, row)
 
     if not usable:
         return problems, None
@@ -166,6 +250,7 @@ def check_value_row(table: ReadTable, row: SheetRow, catalogue: pd.DataFrame, ye
                          else " ".join(part for part in (row.get("source"), row.get("notes")) if part)),
         "numerator": numerator_text,
         "denominator": denominator_text,
+        "quote_number": row.get("quote_number") if transcribed else "",
         "source_file": table.file,
         "source_row": number,
         "source_sheet": table.sheet or "",

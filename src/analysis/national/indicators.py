@@ -19,6 +19,11 @@ reads how its value is obtained:
     rows after the column, one label per filter column, as published:
     ``children_count[CLA on 31 March | Total children]``. Several numerator columns
     are joined by `` + ``.
+``kind``
+    ``recorded``: counted from records (children, referrals, plans), so a change between two
+    years is tested; ``estimate``: a modelled estimate (the ONS mid-year population
+    estimate), whose change is never tested for significance (see
+    :mod:`analysis.stats.dispersion`). An estimate is published, not computed here.
 
 The file is checked when it is read: every problem is reported with its file, row,
 column and rule.
@@ -41,9 +46,11 @@ CATALOGUE_FILE = "national_indicators.csv"
 CATALOGUE_COLUMNS = (
     "indicator_id", "section", "title", "definition", "unit", "period_type", "polarity",
     "source_type", "partner", "required", "publication", "source_file", "breakdown",
-    "table", "method", "value_column", "numerator_columns", "denominator_column",
+    "table", "method", "value_column", "numerator_columns", "denominator_column", "kind",
 )
 METHODS = ("published", "percentage", "rate_per_10000")
+RECORDED, ESTIMATE = "recorded", "estimate"
+KINDS = (RECORDED, ESTIMATE)
 NUMERATOR_SEPARATOR = " + "
 
 _INDICATOR_ID = re.compile(r"[a-z][a-z0-9_]*")
@@ -73,6 +80,12 @@ class Indicator:
     numerator: tuple[str, ...] = ()
     denominator: str | None = None
     breakdown: str = ""
+    kind: str = RECORDED
+
+    @property
+    def tested(self) -> bool:
+        """Whether a change between two years is tested for significance (not for an estimate)."""
+        return self.kind != ESTIMATE
 
     @property
     def publication(self) -> str:
@@ -141,7 +154,8 @@ def _description_problems(row: dict, sections: set[str]) -> list[tuple[str, str]
             found.append((column, "must not be empty"))
     if row["section"] not in sections:
         found.append(("section", "must be one of the sections in sections.csv: " + ", ".join(sorted(sections))))
-    for column, allowed in (("unit", UNITS), ("period_type", PERIOD_TYPES), ("polarity", POLARITIES)):
+    for column, allowed in (("unit", UNITS), ("period_type", PERIOD_TYPES), ("polarity", POLARITIES),
+                            ("kind", KINDS)):
         if row[column] not in allowed:
             found.append((column, _one_of(allowed)))
     # The same columns as the partnership catalogue, with the values that say "national".
@@ -240,7 +254,7 @@ def indicators_from(catalogue: pd.DataFrame) -> tuple[Indicator, ...]:
             value=column_key(row["value_column"]) if row["value_column"].strip() else None,
             numerator=tuple(column_key(part) for part in numerator_references(row["numerator_columns"])),
             denominator=column_key(row["denominator_column"]) if row["denominator_column"].strip() else None,
-            breakdown=row["breakdown"],
+            breakdown=row["breakdown"], kind=row["kind"],
         )
         for row in catalogue.to_dict("records")
     )

@@ -116,6 +116,10 @@ class Tile:
     decimals: int | None = None  # the decimals the source gives, for the sparkline's text
 
 
+PARTNERSHIP_NOT_TESTED = ("Not tested: no national figures show how much the partnership's own counts vary from "
+                          "year to year, so a test could not tell a real change from normal variation")
+
+
 def badge_for(direction: str, significant: bool | None) -> str:
     """The verdict of a year-on-year test in a few words, so it needs no colour to be read."""
     if direction == NOT_COMPARABLE or significant is None:
@@ -138,15 +142,16 @@ def _partnership_tile(page: Page, finding, sections: pd.DataFrame) -> Tile:
         change = page.glue_text(f"key_{indicator}_change", f"{moved} from {previous.text} in {previous.period}",
                                 source_kind="derived", indicator_id=indicator,
                                 source=f"change between the two periods of {indicator} in the partnership figures")
-        if latest.unit == "count" and not previous.qualifier and not latest.qualifier:
-            tested = compare.year_on_year(previous.value, latest.value, "count",
-                                          polarity=page.partnership.catalogue.at[indicator, "polarity"],
-                                          published=(previous.value, latest.value), published_decimals=0)
-            verdict, badge = year_on_year_verdict(tested), badge_for(tested.direction, tested.significant)
+        # The national measures vary between years far more than a plain Poisson test allows
+        # (analysis.stats.dispersion), and nothing measures how much a partnership's own counts do:
+        # a test could call normal variation a real change, so none is made.
+        if previous.qualifier or latest.qualifier:
+            verdict = "Not tested: a figure is approximate"
         else:
-            verdict = "Not tested: a figure is approximate or has no denominator"
+            verdict = PARTNERSHIP_NOT_TESTED
         page.glue_text(f"key_{indicator}_verdict", verdict, source_kind="derived", indicator_id=indicator,
-                       source=f"exact test of two Poisson counts, {previous.period} and {latest.period}")
+                       source=f"analysis.pages.findings: the partnership's own figures for {previous.period} and "
+                              f"{latest.period} are compared, not tested")
     section = page.partnership.catalogue.at[indicator, "section"]
     # An approximate figure ('about 8,174') cannot be drawn or described as an exact point.
     trend = [] if any(f.qualifier for f in series) else [(f.period, f.value) for f in series]

@@ -19,13 +19,14 @@ from analysis.national.write import EXTRACT_FILE
 from analysis.national.load import (load_national, load_neighbours, national_catalogue, predecessors_of,
                                     read_area_successors)
 from analysis.periods import ReportYear, period_label
-from analysis.present.charts import MINIMUM_VALUES, line_chart
+from analysis.present.charts import MINIMUM_VALUES, interval_text, line_chart
 from analysis.present.formatting import comparator_figures, display_decimals, format_statistic
 from analysis.present.tables import notes_html, show_table
 from analysis.present.wording import (RANK_ORDER, joined_series_note, latest_published_period, neighbour_average_cell,
                                       neighbour_minimum_sentence, quartile_label, series_start_note, trend_chart_title,
                                       year_on_year_verdict)
 from analysis.stats import compare
+from analysis.stats.intervals import published_interval
 
 NEIGHBOUR_MODEL = "2025"
 RANK = "Rank"
@@ -163,6 +164,20 @@ class NationalView:
         end = period_end(time_period, self.catalogue.at[indicator_id, "period_type"])
         return [code for code, succession in self.successions.items() if not succession.existed_on(end)]
 
+    def interval(self, indicator_id: str, time_period: int):
+        """The 95% confidence interval of the area's published rate or percentage (None for
+        other units, or without a published numerator and denominator)."""
+        row = self.row(indicator_id, time_period)
+        if row is None or pd.isna(row["value"]):
+            return None
+        return published_interval(self.catalogue.at[indicator_id, "unit"], row["numerator"], row["denominator"])
+
+    def with_interval(self, figure: str, indicator_id: str, time_period: int, decimals) -> str:
+        """'591.3 (575.9 to 607.1)': a table cell's figure with its 95% confidence interval."""
+        interval = self.interval(indicator_id, time_period)
+        unit = self.catalogue.at[indicator_id, "unit"]
+        return f"{figure} ({interval_text(interval, unit, decimals)})" if interval else figure
+
     def change(self, indicator_id: str, time_period: int):
         """The tested change on the year before, across a reorganisation where the area's series
         continues a predecessor's (the same DfE authority code)."""
@@ -247,9 +262,10 @@ class NationalView:
             title, figures = measure_and_figures(self.catalogue.at[indicator_id, "title"], result)
             regions = region_cells(result, self.area_row["english_region_code"])
             polarities.add(result.polarity)
+            shown_decimals = display_decimals(result.unit, result.decimals)
             row = {
                 "Measure": title, "Period": self.period_text(indicator_id, period),
-                self.area_name: figures["area"],
+                self.area_name: self.with_interval(figures["area"], indicator_id, period, shown_decimals),
                 "Statistical neighbours (average)": neighbour_average_cell(
                     figures["neighbours"], result.neighbours_with_value, result.neighbours_in_model,
                     result.neighbour_average_shown),
@@ -279,7 +295,11 @@ class NationalView:
             self._explain(explanation, "analysis.pages.national_view: NEIGHBOUR_MODEL and "
                                        "analysis.stats.compare.MINIMUM_NEIGHBOURS_FOR_AVERAGE")
         header = rank_header(polarities)
-        table = pd.DataFrame(rows).rename(columns={RANK: header, **{
+        if any(self.interval(i, self.latest_period(i)) for i in indicator_ids if self.latest_period(i)):
+            shown_area = f"{self.area_name} (95% confidence interval)"
+        else:
+            shown_area = self.area_name
+        table = pd.DataFrame(rows).rename(columns={RANK: header, self.area_name: shown_area, **{
             name: f"{name} and its {header[0].lower()}{header[1:]}" for name in self.authorities.values()}})
         caption = (f"{self.area_name} and its authorities compared with their region and England" if self.authorities
                    else f"{self.area_name} compared with similar areas, its region and England")
@@ -292,7 +312,9 @@ class NationalView:
         partnership as a whole is not ranked: DfE publishes no figure for it)."""
         title, figures = measure_and_figures(self.catalogue.at[indicator_id, "title"], result)
         regions = region_cells(result, self.area_row["english_region_code"])
-        row = {"Measure": title, "Period": self.period_text(indicator_id, period), self.area_name: figures["area"]}
+        row = {"Measure": title, "Period": self.period_text(indicator_id, period),
+               self.area_name: self.with_interval(figures["area"], indicator_id, period,
+                                                  display_decimals(result.unit, result.decimals))}
         for code, name in self.authorities.items():
             try:
                 authority = compare.benchmark(self.national, self.neighbours.iloc[0:0], indicator_id, code, period,
@@ -371,7 +393,9 @@ class NationalView:
                 self.area_name, meta["title"], highlight, change, unit=meta["unit"], decimals=decimals,
                 area_value=_latest(series[self.area_name], highlight),
                 england_value=_latest(england, highlight) if england is not None else None)
-        line_chart(series, title=headline, subtitle=f"{meta['title']}, by year", decimals=decimals,
+        intervals = {row.period: published_interval(meta["unit"], row.numerator, row.denominator)
+                     for row in area_trend.itertuples() if pd.notna(row.value)}
+        line_chart(series, title=headline, subtitle=f"{meta['title']}, by year", decimals=decimals, intervals=intervals,
                    unit=meta["unit"], value_heading=meta["title"], period_heading="Year",
                    source=f"{meta['publication']} ({meta['source_file']}), via the national extract",
                    highlight_period=highlight, chart_id=f"trend-{indicator_id}", note=note,

@@ -133,6 +133,14 @@ def _cells_text(values, unit: str, decimals) -> list[str]:
     return _values_text(values, unit, decimals)
 
 
+def interval_text(interval, unit: str, decimals) -> str:
+    """'575.9 to 607.1' at the figure's own decimals, without the unit; '' without an interval."""
+    if interval is None:
+        return ""
+    decimals = decimals if isinstance(decimals, int) else DEFAULT_DECIMALS.get(unit)
+    return " to ".join(format_value(bound, "ratio", decimals) for bound in interval)
+
+
 def _header(name: str, unit: str) -> str:
     return f"{name} ({HEADER_UNITS[unit]})" if unit in HEADER_UNITS else name
 
@@ -251,12 +259,15 @@ def line_chart(
     decimals: int | None = None,
     note: str | None = None,
     noted_periods=(),
+    intervals: dict | None = None,
 ) -> Chart:
     """Trend lines, one per area (at most four), the first one in focus, markers on every point.
 
     ``decimals`` is the source's decimal places (DfE publishes some rates as whole numbers).
     ``note`` is said under the chart and in its alt text; ``noted_periods`` (periods of the
-    first series) are shaded, so the years the note is about can be seen."""
+    first series) are shaded, so the years the note is about can be seen. ``intervals`` gives
+    the first series' 95% confidence interval by period, (lower, upper): drawn as error bars
+    and written in the chart's table."""
     _check_enough(next(iter(series.values())).values, title)
     apply_style()
     fig, ax = plt.subplots(figsize=(7.5, 3.8))
@@ -265,6 +276,14 @@ def line_chart(
         colour = CATEGORICAL[index % len(CATEGORICAL)]
         ax.plot(values.index.astype(str), values.values, marker=markers[index % 4], color=colour,
                 linewidth=2.5 if index == 0 else 1.5, label=name)
+    intervals = {p: i for p, i in (intervals or {}).items() if i is not None}
+    if intervals:
+        first_name, first = next(iter(series.items()))
+        shown = [p for p in first.index if p in intervals and pd.notna(first[p])]
+        ax.errorbar([str(p) for p in shown], [first[p] for p in shown],
+                    yerr=[[first[p] - intervals[p][0] for p in shown], [intervals[p][1] - first[p] for p in shown]],
+                    fmt="none", ecolor=CATEGORICAL[0], elinewidth=1.2, capsize=4, zorder=4,
+                    label=f"{first_name}: 95% confidence interval")
     # Shaded after the lines are drawn, when the axis already places each period.
     shaded = [str(p) for p in next(iter(series.values())).index if p in set(noted_periods)]
     if shaded:
@@ -289,11 +308,17 @@ def line_chart(
     ax.tick_params(axis="x", rotation=45)
     ax.legend(frameon=False, loc="best")
     table = pd.DataFrame({period_heading: list(next(iter(series.values())).index)})
-    for name, values in series.items():
+    for index, (name, values) in enumerate(series.items()):
         table[_header(name, unit)] = _cells_text([values.get(p) for p in table[period_heading]], unit, decimals)
+        if index == 0 and intervals:
+            table[f"{name}: 95% confidence interval"] = [
+                interval_text(intervals.get(p), unit, decimals if decimals is not None else DEFAULT_DECIMALS.get(unit))
+                for p in table[period_heading]]
     first_name, first_values = next(iter(series.items()))
     alt = describe_trend(list(first_values.index), list(first_values.values), unit,
                          f"{subtitle[0].lower() + subtitle[1:]} for {first_name}", highlight_period, decimals)
+    if intervals:
+        alt += f" Error bars show the 95% confidence interval of each of {first_name}'s figures."
     if len(series) > 1:
         alt += " Also shown for comparison: " + ", ".join(list(series)[1:]) + "."
     if note:

@@ -177,32 +177,56 @@ def _not_comparable_verdict(change, subject: str) -> str:
     return f"No figure for {period}, so the two years cannot be compared"
 
 
+def _moved(change) -> str:
+    """'rose', 'fell', 'rose slightly' or 'fell slightly': a change the test does not call real."""
+    return ("rose" if change.direction == UP else "fell") + (
+        " slightly" if abs(change.relative_change) < SLIGHT_CHANGE else "")
+
+
+def _shown_equal(change) -> bool:
+    """Whether the two figures of a change are the same as shown (to its decimals)."""
+    return round_half_up(change.shown_previous, change.decimals) == round_half_up(change.shown_current, change.decimals)
+
+
+def _untested_verdict(change, lead: str, first: str, second: str) -> str:
+    """A change with both figures but no test: it says why (an estimate is never tested)."""
+    why = f"{getattr(change, 'not_tested', '') or 'no test'}: not tested for statistical significance"
+    if _shown_equal(change):
+        return _sentence(f"{lead}{'was ' if lead else ''}unchanged at {second} ({why})")
+    return _sentence(f"{lead}{_moved(change)} from {first} to {second} ({why})")
+
+
 def year_on_year_verdict(change, subject: str = "") -> str:
     """A change between two years in words only as strong as the statistics allow.
 
     ``change`` is a :class:`analysis.stats.compare.YearOnYear` (or anything with its
-    attributes). Only a significant change is said to have "increased" or "decreased",
-    with "an improvement" or "a deterioration" when the indicator has a better direction;
-    otherwise the figure "rose" or "fell" within the range expected from year-to-year
-    variation. ``subject`` names what changed ("Referrals").
+    attributes). The words come from the test, never from the rounding: only a
+    significant change is said to have "increased" or "decreased" (even when the two
+    figures round to the same as shown), with "an improvement" or "a deterioration" when
+    the indicator has a better direction; a change the test does not find significant
+    "stayed the same" when the two figures as shown are equal, and otherwise "rose" or
+    "fell" within the range expected from year-to-year variation. A change with no test
+    (an estimate) says why. ``subject`` names what changed ("Referrals").
     """
     if change.direction == NOT_COMPARABLE:
         return _sentence(_not_comparable_verdict(change, subject))
     first, second = format_pair(change.shown_previous, change.shown_current, change.unit, change.decimals)
-    level = format_value(change.test.confidence * 100, "percentage", 0)
     lead = f"{subject} " if subject else ""
-    if change.direction == SAME:
-        return _sentence(f"{lead}stayed the same ({second})")
-    if change.significant:
+    if change.test is None:
+        return _untested_verdict(change, lead, first, second)
+    level = format_value(change.test.confidence * 100, "percentage", 0)
+    if change.significant and change.direction != SAME:
         verb = "increased" if change.direction == UP else "decreased"
-        verdict = f"{lead}{verb} from {first} to {second} (statistically significant at {level})"
+        figures = f"although both years show as {second} once rounded" if _shown_equal(change) else \
+            f"from {first} to {second}"
+        verdict = f"{lead}{verb} {figures} (statistically significant at {level})"
         if change.assessment:
             verdict += "; an improvement" if change.assessment == "better" else "; a deterioration"
         return _sentence(verdict)
-    verb = ("rose" if change.direction == UP else "fell") + (
-        " slightly" if abs(change.relative_change) < SLIGHT_CHANGE else "")
-    return _sentence(f"{lead}{verb} from {first} to {second}; the change is within the range expected from "
-                     f"year-to-year variation (not statistically significant at {level})")
+    if change.direction == SAME or _shown_equal(change):
+        return _sentence(f"{lead}stayed the same ({second}); no statistically significant change at {level}")
+    return _sentence(f"{lead}{_moved(change)} from {first} to {second}; the change is within the range expected "
+                     f"from year-to-year variation (not statistically significant at {level})")
 
 
 def against_england(area_value: float, england_value: float) -> str:

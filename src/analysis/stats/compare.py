@@ -10,7 +10,7 @@ quartile bands, test results and directions; :mod:`analysis.present.wording` and
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -19,6 +19,7 @@ from analysis.periods import period_label
 from analysis.present.formatting import display_decimals
 from analysis.rounding import round_half_up
 from analysis.stats import significance as stats
+from analysis.stats.dispersion import ESTIMATE, NOT_TESTED, PLAIN, QUASI, indicator_dispersion, tested_as
 from analysis.vocabulary import DOWN, NOT_COMPARABLE, POLARITIES, SAME, UP
 
 LONDON_SUBREGIONS = {"E13000001": "E12000007", "E13000002": "E12000007"}
@@ -26,7 +27,8 @@ LONDON_SUBREGIONS = {"E13000001": "E12000007", "E13000002": "E12000007"}
 #: "similar areas", so the book shows how many had one instead of an average.
 MINIMUM_NEIGHBOURS_FOR_AVERAGE = 5
 
-# Which way a figure moved between two years.
+# Why a change is not tested, by the catalogue's kind of indicator.
+NOT_TESTED_REASONS = {ESTIMATE: "an estimate"}
 
 
 # --------------------------------------------------------------------------------------
@@ -272,16 +274,25 @@ class YearOnYear:
     change: float  # current - previous
     relative_change: float  # change / previous
     test: stats.ChangeTest | None
-    direction: str  # UP, DOWN, SAME (the figures as shown are equal) or NOT_COMPARABLE
+    direction: str  # UP, DOWN, SAME (the tested figures are exactly equal) or NOT_COMPARABLE
     assessment: str = ""  # "better" or "worse": only when significant and the polarity is not neutral
     period_type: str = "reporting_year"
     missing_year: int | None = None  # not comparable: the year with no figure, or with a symbol
     missing_symbol: str = ""  # that year's DfE symbol ('' when it has no figure at all)
+    method: str = PLAIN  # PLAIN, QUASI (over-dispersed) or NOT_TESTED: the test used, or that the
+    # indicator gets when its two years can be compared (analysis.stats.dispersion)
+    dispersion: float = 1.0  # what the test's variance was multiplied by (1 for the plain test)
+    not_tested: str = ""  # why there is no test although both figures are published ('an estimate')
 
     @property
     def significant(self) -> bool | None:
         """Whether the test found a significant change (None when there was no test)."""
         return None if self.test is None else self.test.significant
+
+    @property
+    def shown_equal(self) -> bool:
+        """Whether the two figures are the same as shown (rounded to ``decimals``)."""
+        return round_half_up(self.shown_previous, self.decimals) == round_half_up(self.shown_current, self.decimals)
 
 
 def _display_unit(kind: str, per: float) -> str:
@@ -305,7 +316,8 @@ def year_on_year(previous: float, current: float, kind: str, *, previous_denomin
                  current_denominator: float | None = None, confidence: float = 0.95,
                  polarity: str = "neutral", per: float | None = None,
                  published: tuple[float, float] | None = None, published_decimals: int | None = None,
-                 period_type: str = "reporting_year") -> YearOnYear:
+                 period_type: str = "reporting_year", dispersion: float | None = None,
+                 not_tested: str = "") -> YearOnYear:
     """Test a change between two years and say which way it went.
 
     kind:
@@ -317,10 +329,18 @@ def year_on_year(previous: float, current: float, kind: str, *, previous_denomin
       * ``"proportion"``: numbers of children with the characteristic out of the
         denominators, tested with :func:`analysis.stats.significance.compare_proportions`.
 
+    ``dispersion``: when given (more than 1), the over-dispersed test instead: the same
+    test with its variance multiplied by the dispersion
+    (:func:`analysis.stats.significance.compare_counts_overdispersed`,
+    :func:`analysis.stats.significance.compare_proportions_overdispersed`).
+    ``not_tested``: why the change is not tested at all ("an estimate"); the figures are
+    still given, with no test.
+
     ``published`` gives the two figures as published (for example DfE's whole-number
     percentages 17 and 21) and ``published_decimals`` their decimals; they are what
-    the book shows. The direction is SAME when the two figures as shown are equal;
-    ``assessment`` says better or worse only when the change is significant.
+    the book shows. The direction is the sign of the tested change (SAME only when the
+    tested figures are equal): whether the change is real is the test's to say, never
+    the rounding's. ``assessment`` says better or worse only when the change is significant.
     """
     _check_polarity(polarity)
     if kind not in ("count", "rate", "proportion"):
@@ -330,32 +350,43 @@ def year_on_year(previous: float, current: float, kind: str, *, previous_denomin
     figures = [previous, current] + ([previous_denominator, current_denominator] if kind != "count" else [])
     if any(pd.isna(v) for v in figures):
         return _not_comparable(kind, unit, period_type)
+    quasi = dispersion is not None and dispersion > 1
+    method = NOT_TESTED if not_tested else QUASI if quasi else PLAIN
+    test = None
     if kind == "count":
-        test = stats.compare_counts(previous, current, confidence=confidence)
+        if not not_tested:
+            test = (stats.compare_counts_overdispersed(previous, current, dispersion, confidence=confidence) if quasi
+                    else stats.compare_counts(previous, current, confidence=confidence))
         tested_previous, tested_current = float(previous), float(current)
     elif kind == "rate":
-        test = stats.compare_counts(previous, current, previous_denominator, current_denominator, confidence)
+        if not not_tested:
+            test = (stats.compare_counts_overdispersed(previous, current, dispersion, previous_denominator,
+                                                       current_denominator, confidence) if quasi
+                    else stats.compare_counts(previous, current, previous_denominator, current_denominator,
+                                              confidence))
         tested_previous = previous / previous_denominator * scale
         tested_current = current / current_denominator * scale
     else:
-        test = stats.compare_proportions(previous, previous_denominator, current, current_denominator, confidence)
+        if not not_tested:
+            test = (stats.compare_proportions_overdispersed(previous, previous_denominator, current,
+                                                            current_denominator, dispersion, confidence) if quasi
+                    else stats.compare_proportions(previous, previous_denominator, current, current_denominator,
+                                                   confidence))
         tested_previous = previous / previous_denominator * 100
         tested_current = current / current_denominator * 100
     shown_previous, shown_current = published if published else (tested_previous, tested_current)
     decimals = display_decimals(unit, published_decimals)
     change = tested_current - tested_previous
     relative = change / tested_previous if tested_previous else float("inf") if change else 0.0
-    if change == 0 or round_half_up(shown_previous, decimals) == round_half_up(shown_current, decimals):
-        direction = SAME
-    else:
-        direction = UP if change > 0 else DOWN
+    direction = SAME if change == 0 else UP if change > 0 else DOWN
     assessment = ""
-    if direction != SAME and test.significant and polarity != "neutral":
+    if direction != SAME and test is not None and test.significant and polarity != "neutral":
         assessment = "better" if (direction == UP) == (polarity == "up_good") else "worse"
     return YearOnYear(kind=kind, unit=unit, decimals=decimals, previous=tested_previous, current=tested_current,
                       shown_previous=float(shown_previous), shown_current=float(shown_current), change=change,
                       relative_change=relative, test=test, direction=direction, assessment=assessment,
-                      period_type=period_type)
+                      period_type=period_type, method=method, dispersion=float(dispersion) if quasi else 1.0,
+                      not_tested=not_tested)
 
 
 def indicator_change(national: pd.DataFrame, indicator_id: str, area_code: str, time_period: int,
@@ -363,17 +394,21 @@ def indicator_change(national: pd.DataFrame, indicator_id: str, area_code: str, 
     """:func:`year_on_year` for one indicator and area, ``time_period`` against the year before.
 
     Counts are tested as Poisson counts; rates per 10,000 and ratios as counts with
-    their denominators; percentages as proportions of their denominators. The
-    published numerator and denominator are used, so a suppressed figure cannot be
-    compared: ``missing_year`` and ``missing_symbol`` then say which and why.
+    their denominators; percentages as proportions of their denominators. The test is
+    chosen from how much the indicator varies across all local authorities in ``national``
+    (:mod:`analysis.stats.dispersion`): the plain test, the over-dispersed test, or, for an
+    estimate (the catalogue's ``kind``), none. The published numerator and denominator
+    are used, so a suppressed figure cannot be compared: ``missing_year`` and
+    ``missing_symbol`` then say which and why.
     ``predecessors``: as for :func:`trend`, the year before may be a predecessor's, where
     its series continues the area's (the same DfE authority code).
     """
     meta = catalogue_entry(catalogue, indicator_id)
     unit, period_type, polarity = meta["unit"], meta["period_type"], meta["polarity"]
-    kind = "count" if unit == "count" else "proportion" if unit == "percentage" else "rate"
+    kind = tested_as(unit)
     per = 10000 if unit == "rate_per_10000" else 1
     rows = _indicator_rows(national, indicator_id)
+    measured = indicator_dispersion(national, meta)
     area_rows = rows[rows["area_code"] == area_code]
     for code in joined_predecessors(national, area_code, predecessors):
         earlier = rows[(rows["area_code"] == code) & ~rows["time_period"].isin(area_rows["time_period"])]
@@ -381,16 +416,21 @@ def indicator_change(national: pd.DataFrame, indicator_id: str, area_code: str, 
     rows = area_rows.set_index("time_period")
     t, p = int(time_period), int(time_period) - 1
     if t not in rows.index or p not in rows.index:
-        return _not_comparable(kind, unit, period_type, missing_year=p if p not in rows.index else t)
+        return replace(_not_comparable(kind, unit, period_type, missing_year=p if p not in rows.index else t),
+                       method=measured.method, dispersion=measured.scale)
     prev, curr = rows.loc[p], rows.loc[t]
     for row, year in ((prev, p), (curr, t)):
         if row["symbol"]:
-            return _not_comparable(kind, unit, period_type, missing_year=year, missing_symbol=row["symbol"])
+            return replace(_not_comparable(kind, unit, period_type, missing_year=year, missing_symbol=row["symbol"]),
+                           method=measured.method, dispersion=measured.scale)
     published = (prev["value"], curr["value"])
+    how = dict(dispersion=measured.dispersion if measured.method == QUASI else None,
+               not_tested=NOT_TESTED_REASONS[ESTIMATE] if measured.method == NOT_TESTED else "")
     if kind == "count":
         return year_on_year(prev["value"], curr["value"], "count", polarity=polarity, confidence=confidence,
                             published=published, published_decimals=_source_decimals(curr),
-                            period_type=period_type)
+                            period_type=period_type, **how)
     return year_on_year(prev["numerator"], curr["numerator"], kind, previous_denominator=prev["denominator"],
                         current_denominator=curr["denominator"], polarity=polarity, per=per, confidence=confidence,
-                        published=published, published_decimals=_source_decimals(curr), period_type=period_type)
+                        published=published, published_decimals=_source_decimals(curr), period_type=period_type,
+                        **how)

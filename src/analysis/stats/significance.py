@@ -21,6 +21,10 @@ References
   from Poisson series. Biometrika 31, 313-323 (the conditional binomial test for two
   Poisson counts, as in R's ``poisson.test``).
 * Fisher, R. A. (1935). The logic of inductive inference. JRSS 98, 39-82 (exact test).
+* Wedderburn, R. W. M. (1974). Quasi-likelihood functions, generalized linear models, and
+  the Gauss-Newton method. Biometrika 61, 439-447; McCullagh, P. and Nelder, J. A. (1989).
+  Generalized Linear Models, 2nd edition, section 9.2 (over-dispersion: the variance
+  multiplied by a dispersion estimated as the Pearson chi-square over its degrees of freedom).
 """
 from __future__ import annotations
 
@@ -207,6 +211,16 @@ def newcombe_difference_interval(successes1: float, n1: float, successes2: float
     return Interval(d - math.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2), d + math.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2))
 
 
+def _check_proportions(successes1: float, n1: float, successes2: float, n2: float) -> None:
+    """Two proportions' numbers must be counts, with each numerator at most its denominator."""
+    for name, value in (("successes1", successes1), ("n1", n1), ("successes2", successes2), ("n2", n2)):
+        _check_count(name, value)
+    if n1 == 0 or n2 == 0:
+        raise ValueError("both denominators must be greater than zero")
+    if successes1 > n1 or successes2 > n2:
+        raise ValueError("successes cannot exceed the denominator")
+
+
 def compare_proportions(successes1: float, n1: float, successes2: float, n2: float,
                         confidence: float = 0.95, method: str = "auto") -> ChangeTest:
     """Test for a change between two independent proportions (earlier 1, later 2).
@@ -221,12 +235,7 @@ def compare_proportions(successes1: float, n1: float, successes2: float, n2: flo
 
     The estimate is the difference p2 - p1 with Newcombe's hybrid score interval.
     """
-    for name, value in (("successes1", successes1), ("n1", n1), ("successes2", successes2), ("n2", n2)):
-        _check_count(name, value)
-    if n1 == 0 or n2 == 0:
-        raise ValueError("both denominators must be greater than zero")
-    if successes1 > n1 or successes2 > n2:
-        raise ValueError("successes cannot exceed the denominator")
+    _check_proportions(successes1, n1, successes2, n2)
     pooled = (successes1 + successes2) / (n1 + n2)
     expected = [n * p for n in (n1, n2) for p in (pooled, 1 - pooled)]
     if method == "auto":
@@ -244,3 +253,80 @@ def compare_proportions(successes1: float, n1: float, successes2: float, n2: flo
         raise ValueError(f"method must be 'auto', 'z' or 'fisher'; got {method!r}")
     lower, upper = newcombe_difference_interval(successes1, n1, successes2, n2, confidence)
     return ChangeTest(name, "difference in proportions", p2 - p1, lower, upper, min(1.0, p_value), confidence)
+
+
+# --------------------------------------------------------------------------------------
+# Over-dispersed (quasi-Poisson, quasi-binomial) tests
+# --------------------------------------------------------------------------------------
+def _check_dispersion(dispersion: float) -> float:
+    if dispersion is None or not np.isfinite(dispersion) or dispersion < 1:
+        raise ValueError(f"dispersion must be a number of at least 1; got {dispersion!r}")
+    return float(dispersion)
+
+
+def compare_counts_overdispersed(count1: float, count2: float, dispersion: float,
+                                 population1: float | None = None, population2: float | None = None,
+                                 confidence: float = 0.95) -> ChangeTest:
+    """Quasi-Poisson test for a change between two counts (or rates) that vary ``dispersion``
+    times as much as Poisson counts (McCullagh and Nelder 1989, section 9.2; Wedderburn 1974).
+
+    The score test of :func:`compare_counts` in its normal form, with the variance
+    multiplied by the dispersion phi. Given n = x1 + x2 and p0 = t2 / (t1 + t2)::
+
+        z = (x2 - n p0) / sqrt(phi n p0 (1 - p0)),   p = 2 (1 - Phi(|z|))
+
+    which is the plain test applied to the counts divided by phi. With phi = 1 it is the
+    Pearson chi-square test of the two counts against expected counts in proportion to the
+    populations. The rate ratio's interval is the Wilson interval of x2 / n with the counts
+    divided by phi, turned into a ratio as in :func:`compare_counts`.
+    """
+    phi = _check_dispersion(dispersion)
+    for name, value in (("count1", count1), ("count2", count2)):
+        _check_count(name, value)
+    if (population1 is None) != (population2 is None):
+        raise ValueError("give both populations or neither")
+    t1 = 1.0 if population1 is None else float(population1)
+    t2 = 1.0 if population2 is None else float(population2)
+    if not (t1 > 0 and t2 > 0):
+        raise ValueError("populations must be greater than zero")
+    x1, x2 = float(count1), float(count2)
+    n = x1 + x2
+    method = f"quasi-Poisson score test (variance x {phi:.2f}, the dispersion)" + (
+        " with populations" if population1 is not None else "")
+    if n == 0:
+        return ChangeTest(method, "rate ratio", float("nan"), 0.0, float("inf"), 1.0, confidence)
+    p0 = t2 / (t1 + t2)
+    z = (x2 - n * p0) / math.sqrt(phi * n * p0 * (1 - p0))
+    p_value = float(2 * _st.norm.sf(abs(z)))
+    low, high = wilson_interval(x2 / phi, n / phi, confidence)
+
+    def ratio(p: float) -> float:
+        return float("inf") if p >= 1 else p / (1 - p) * t1 / t2
+
+    estimate = float("inf") if x1 == 0 else (x2 / t2) / (x1 / t1)
+    return ChangeTest(method, "rate ratio", estimate, ratio(low), ratio(high), min(1.0, p_value), confidence)
+
+
+def compare_proportions_overdispersed(successes1: float, n1: float, successes2: float, n2: float,
+                                      dispersion: float, confidence: float = 0.95) -> ChangeTest:
+    """Quasi-binomial test for a change between two proportions that vary ``dispersion``
+    times as much as binomial proportions.
+
+    The two-proportion z-test of :func:`compare_proportions` with the variance multiplied by
+    the dispersion phi::
+
+        z = (p2 - p1) / sqrt(phi p (1 - p) (1/n1 + 1/n2)),   p the pooled proportion
+
+    the same as the z-test on the numbers divided by phi; with phi = 1 it is the z-test
+    (the chi-square test without continuity correction). The difference's interval is
+    Newcombe's with the numbers divided by phi.
+    """
+    phi = _check_dispersion(dispersion)
+    _check_proportions(successes1, n1, successes2, n2)
+    pooled = (successes1 + successes2) / (n1 + n2)
+    p1, p2 = successes1 / n1, successes2 / n2
+    se = math.sqrt(phi * pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    p_value = 1.0 if se == 0 else float(2 * _st.norm.sf(abs(p2 - p1) / se))
+    lower, upper = newcombe_difference_interval(successes1 / phi, n1 / phi, successes2 / phi, n2 / phi, confidence)
+    return ChangeTest(f"quasi-binomial z-test (variance x {phi:.2f}, the dispersion)", "difference in proportions",
+                      p2 - p1, lower, upper, min(1.0, p_value), confidence)
