@@ -28,7 +28,7 @@ def test_new_edition_creates_a_return_per_partner_in_both_formats(created):
     folder = data / "partnerships" / "camden" / "2025-26"
     assert result.folder == folder
     names = sorted(p.relative_to(folder).as_posix() for p in result.files)
-    assert names == sorted(["README.md", "documents.csv", "lists.csv"]
+    assert names == sorted(["README.md", "claims.csv", "documents.csv", "lists.csv"]
                            + [f"returns/{p}.{ext}" for p in PARTNERS for ext in ("csv", "xlsx")])
     assert result.previous_year == "2024-25"
     report = result.report()

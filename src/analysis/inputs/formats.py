@@ -80,6 +80,12 @@ RETURN_COLUMN_MEANINGS = {
 LIST_COLUMNS = ["list_id", "period", "position", "item", "detail", "document_id", "source_section", "source_quote"]
 DOCUMENT_COLUMNS = ["document_id", "title", "publisher", "date", "location", "licence"]
 
+# The report's claims that national statistics could test (claims.csv, read and checked by
+# analysis.pages.claims; new-edition writes it with this header).
+CLAIMS_FILE = "claims.csv"
+CLAIM_COLUMNS = ["claim_id", "section", "quote", "kind", "indicator_id", "periods", "direction", "compared_with",
+                 "checkable", "why_not_checkable", "reading"]
+
 PARTNER_NAMES = {
     "council": "the council (children's services)",
     "health": "health (the integrated care board and NHS providers)",

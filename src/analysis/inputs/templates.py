@@ -22,7 +22,7 @@ from analysis.inputs.partnership import edition_partnership, reported_catalogues
 from analysis.errors import ParameterError
 from analysis.inputs.edition import PartnershipData
 from analysis.inputs.formats import (
-    DOCUMENT_COLUMNS, GUIDANCE_SHEET, LIST_COLUMNS, PARTNER_NAMES, RETURN_COLUMN_MEANINGS, RETURN_COLUMNS,
+    CLAIM_COLUMNS, CLAIMS_FILE, DOCUMENT_COLUMNS, GUIDANCE_SHEET, LIST_COLUMNS, PARTNER_NAMES, RETURN_COLUMN_MEANINGS, RETURN_COLUMNS,
     RETURN_REFERENCE_COLUMNS, RETURN_SHEET, RETURNS_FOLDER,
 )
 from analysis.inputs.readers import column_letter
@@ -160,6 +160,10 @@ def _readme(year: ReportYear, rows: dict[str, list[dict[str, str]]], list_catalo
         "   `item` are ignored.",
         "3. **Documents** (`documents.csv`): one row per source document. The partner returns are",
         "   listed already (`return-<partner>`); add any report a figure or list item is quoted from.",
+        "4. **Claims** (`claims.csv`, optional): once the year's report is written, one row per claim it",
+        "   makes that national statistics could test (which way a figure moved, a level against",
+        "   England), with its exact quote; the book checks each one (see data/partnerships/README.md",
+        "   and the README's Data section). Leave it with its header only if there are none.",
         "",
         "Then check everything:",
         "",
@@ -249,6 +253,7 @@ def new_edition(year: str, data_dir: Path | str | None = None, area: str | None 
              "document_id": "", "source_section": "", "source_quote": ""}
             for item in list_catalogue.itertuples()
         ])
+        _write_csv(building / CLAIMS_FILE, CLAIM_COLUMNS, [])
         _write_csv(building / "documents.csv", DOCUMENT_COLUMNS, [
             {"document_id": f"return-{partner}",
              "title": f"Return of figures from {PARTNER_NAMES.get(partner, partner)} for {report_year.label}",

@@ -29,6 +29,7 @@ from IPython.display import HTML
 from analysis.config import display_path
 from analysis.errors import InputError, InputProblem
 from analysis.inputs.catalogue import read_reference_csv
+from analysis.inputs.formats import CLAIM_COLUMNS, CLAIMS_FILE
 from analysis.inputs.partnership import edition_data_paths
 from analysis.national.load import UnknownAreaError, national_catalogue
 from analysis.periods import period_label
@@ -37,9 +38,6 @@ from analysis.present.tables import show_table
 from analysis.present.wording import describe_change, symbol_meaning, when
 from analysis.stats import compare
 
-CLAIMS_FILE = "claims.csv"
-CLAIM_COLUMNS = ["claim_id", "section", "quote", "kind", "indicator_id", "periods", "direction", "compared_with",
-                 "checkable", "why_not_checkable", "reading"]
 PERIOD_SEPARATOR = ";"
 # Each kind of claim and how many periods it names (None: two or more).
 KINDS = {"direction": None, "continuous": 2, "peak": 1, "level": 1, "most_common": None}
