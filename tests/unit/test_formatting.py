@@ -83,3 +83,17 @@ def test_comparator_figures_keep_the_areas_decimals_and_dfes_own_region():
     figures = comparator_figures(SimpleNamespace(table=table, unit="percentage", decimals=0))
     assert figures == {"area": "21%", "neighbours": "18%", "region": "19%", "england": "x"}
     assert comparator_figures(SimpleNamespace(table=table, unit="percentage", decimals=1))["neighbours"] == "18.3%"
+
+
+@pytest.mark.parametrize("text, unit, decimals, shown", [
+    ("8,912.0", "count", 0, "8,912"),
+    ("83.33333333333334", "percentage", 1, "83.3%"),
+    ("79.4", "percentage", 1, "79.4%"),
+    ("86", "percentage", 0, "86%"),
+    ("591.25", "rate_per_10000", 1, "591.3 per 10,000 children"),
+])
+def test_a_typed_figure_is_never_shown_finer_than_its_unit_is_published(text, unit, decimals, shown):
+    from analysis.present.formatting import typed_decimals
+
+    assert typed_decimals(text, unit) == decimals
+    assert format_value(float(text.replace(",", "")), unit, typed_decimals(text, unit)) == shown

@@ -228,4 +228,4 @@ def test_xlsx_without_the_figures_sheet(tmp_path):
 def test_a_file_that_is_not_a_workbook(tmp_path):
     path = _write(tmp_path / "r.xlsx", "indicator_id,value\n")
     (problem,) = read_xlsx_table(path).problems
-    assert str(problem).startswith(f"{path}: not a readable Excel workbook (.xlsx)")
+    assert str(problem).startswith(f"{path}: the file is named .xlsx but is not an Excel workbook (it looks like text")

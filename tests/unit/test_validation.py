@@ -405,11 +405,15 @@ def test_last_years_period_is_accepted_as_a_restatement_and_compared(data):
 
 def test_other_files_in_the_returns_folder_are_warned_about(data):
     (returns(data, "covering letter.pdf")).write_bytes(b"%PDF")
-    (returns(data, "~$police.xlsx")).write_bytes(b"lock")  # Excel's lock file: ignored silently
+    (returns(data, "~$police.xlsx")).write_bytes(b"lock")  # Excel's lock file: the workbook is open
+    (returns(data, "..\\health.csv")).write_bytes(b"indicator_id,value\n")  # a name that starts with a dot
     report = validate_edition(YEAR, AREA, data)
     assert report.errors == []
-    assert f"{returns(data, 'covering letter.pdf')}: not a .csv or .xlsx file, so not read" in [
-        str(w) for w in report.warnings]
+    warnings = [str(w) for w in report.warnings]
+    assert f"{returns(data, 'covering letter.pdf')}: not a .csv or .xlsx file, so not read" in warnings
+    assert f"{returns(data, '~$police.xlsx')}: an Excel lock file, so not read: the workbook is open in Excel; " \
+           "close it, then check again" in warnings
+    assert any(w.startswith(f"{returns(data, '..' + chr(92) + 'health.csv')}: a hidden file") for w in warnings), warnings
 
 
 def test_the_published_2024_25_figures_are_valid():
@@ -489,3 +493,46 @@ def test_cli_build_stops_on_input_errors_before_anything_runs(data, tmp_path, pu
     assert code == 1
     assert f"  - {expected}" in capsys.readouterr().err
     assert not (tmp_path / "stage").exists() and snapshot(published) == before
+
+
+def test_lists_saved_as_a_workbook_beside_no_lists_csv_are_named(data):
+    folder = data / "partnerships" / "camden" / YEAR
+    (folder / "lists.csv").rename(folder / "lists.xlsx")
+    report = validate_edition(YEAR, AREA, data)
+    assert any(str(e).startswith(f"{folder / 'lists.xlsx'}: not read: the edition's lists.csv is missing")
+               for e in report.errors), [str(e) for e in report.errors]
+
+
+def test_percentages_typed_as_fractions_are_warned_about_with_their_rows(data):
+    from analysis.inputs.catalogue import load_catalogue
+
+    catalogue = load_catalogue(data)
+    path = returns(data, "health.csv")
+    _, encoding = decode_text(path.read_bytes())
+    columns, rows = read_template_csv(path)
+    changed = []
+    for number, row in enumerate(rows, start=2):
+        if row["value"] and catalogue.at[row["indicator_id"], "unit"] == "percentage":
+            row.update(value=f"{float(row['value']) / 100:.2f}", numerator="", denominator="")
+            changed.append(number)
+    assert changed  # the synthetic health return has percentages
+    write_csv(path, columns, rows, encoding)
+    report = validate_edition(YEAR, AREA, data)
+    rows_text = ("row" if len(changed) == 1 else "rows") + " " + ", ".join(map(str, changed))
+    assert any(str(w).startswith(f"{path}, column value: every percentage in this return is 1 or less ({rows_text})")
+               for w in report.warnings), [str(w) for w in report.warnings]
+
+
+def test_a_list_from_last_year_is_warned_about_with_its_row(data):
+    path = data / "partnerships" / "camden" / YEAR / "lists.csv"
+    _, encoding = decode_text(path.read_bytes())
+    columns, rows = read_template_csv(path)
+    number = next(n for n, row in enumerate(rows, start=2) if row["list_id"] == "review_themes" and row["item"])
+    for row in rows:
+        if row["list_id"] == "review_themes":
+            row["period"] = "2024-25"  # last year's, in the 2025-26 edition
+    write_csv(path, columns, rows, encoding)
+    warnings = [str(w) for w in validate_edition(YEAR, AREA, data).warnings]
+    assert (f"{path}, row {number}, column period: the list review_themes is for 2024-25, which ended before this "
+            f"edition's year {YEAR}: is it last year's list? Give the list in force in the edition's year "
+            "(value: '2024-25')") in warnings, warnings

@@ -126,10 +126,12 @@ def install_kernelspec(jupyter_dir: Path, python: str = sys.executable) -> Path:
     spec_dir = Path(jupyter_dir) / "kernels" / KERNEL_NAME
     spec_dir.mkdir(parents=True, exist_ok=True)
     spec = {
-        # log_level=ERROR: keep the kernel application's start-up chatter (such as
-        # ipykernel's note about local TCP) off the terminal; notebook output is unaffected.
+        # log_level=CRITICAL: keep the kernel application's own messages off the terminal: its
+        # start-up chatter, and the "KeyboardInterrupt caught in kernel" it logs as an ERROR when
+        # a finished kernel is shut down, which made every good build look as if it had failed.
+        # A notebook's errors still stop the build: the runner reports them from the cells.
         "argv": [python, "-m", "ipykernel_launcher", "-f", "{connection_file}",
-                 "--IPKernelApp.log_level=ERROR"],
+                 "--IPKernelApp.log_level=CRITICAL"],
         "display_name": "Python 3 (analysis)",
         "language": "python",
         # PYTHONHASHSEED: the same set/str-hash order in every build (reproducible outputs).

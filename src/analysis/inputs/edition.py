@@ -22,12 +22,14 @@ from analysis.inputs.formats import (
     DOCUMENT_COLUMNS, DOCUMENT_REQUIRED_COLUMNS, DOCUMENTS_FILE, FIGURE_COLUMNS, FIGURE_OPTIONAL_COLUMNS,
     FIGURES_FILE, LIST_COLUMNS, LISTS_FILE, LOADED_COLUMNS, RETURN_COLUMNS, RETURN_REQUIRED_COLUMNS,
 )
-from analysis.inputs.readers import ReadTable, other_files_in_returns, read_csv_table, read_table, return_files
+from analysis.inputs.readers import (
+    ReadTable, other_files_in_returns, read_csv_table, read_table, return_files, why_not_read,
+)
 from analysis.inputs.rules import (
     RULE_DUPLICATE, RULE_MISSING_COLUMN, RULE_UNKNOWN_INDICATOR, check_value_row, column_problems,
 )
 from analysis.periods import ReportYear, expected_period
-from analysis.present.formatting import decimals_in, format_value
+from analysis.present.formatting import format_value, typed_decimals
 
 # --------------------------------------------------------------------------
 # Reading a year folder
@@ -126,6 +128,23 @@ class _Collector:
             self.result.sources.append(table.file)
             self.result.notes.append(f"read {table.file}: {len(table.rows)} rows ({table.encoding})")
 
+    def percentages_as_fractions(self, table: ReadTable) -> str:
+        """'rows 4, 9' when a return has percentages and every one of them is between 0 and 1
+        (a share typed as a fraction reads as under 1%); '' otherwise."""
+        rows = []
+        for row in table.rows:
+            indicator = row.get("indicator_id")
+            if indicator not in self.catalogue.index or self.catalogue.at[indicator, "unit"] != "percentage":
+                continue
+            try:
+                value = float(str(row.get("value")).replace(",", "").rstrip("%"))
+            except ValueError:
+                continue
+            rows.append((row.row, value))
+        if rows and all(0 < value <= 1 for _, value in rows):
+            return ("row" if len(rows) == 1 else "rows") + " " + ", ".join(str(number) for number, _ in rows)
+        return ""
+
     def read_returns(self, folder: Path) -> None:
         """The partners' returns, CSV or Excel, each filled in once."""
         result = self.result
@@ -155,6 +174,12 @@ class _Collector:
                     "(or save the unused template back empty)", None, None, None, table.sheet))
                 continue
             filled[partner] = table.file
+            fractions = self.percentages_as_fractions(table)
+            if fractions:
+                result.warnings.append(InputProblem(
+                    table.file, f"every percentage in this return is 1 or less ({fractions}): were they typed as "
+                                "fractions (0.85 for 85%)? Type a percentage as a number out of 100",
+                    None, "value", None, table.sheet))
             self.add_rows(table, transcribed=False)
             result.sources.append(table.file)
             where = f"{table.file}" + (f" (sheet {table.sheet})" if table.sheet else f" ({table.encoding})")
@@ -166,12 +191,12 @@ class _Collector:
                 result.errors.append(InputProblem(
                     display_path(path), f"a {path.suffix} file is not read: save it as an Excel workbook (.xlsx) or as CSV"))
             else:
-                result.warnings.append(InputProblem(display_path(path), "not a .csv or .xlsx file, so not read"))
+                result.warnings.append(InputProblem(display_path(path), why_not_read(path)))
 
     def read_lists(self, path: Path) -> None:
         table = read_csv_table(path)
         if self.columns_ok(table, LIST_COLUMNS, LIST_COLUMNS):
-            self.result.lists = _check_lists(table, self.list_catalogue, self.result)
+            self.result.lists = _check_lists(table, self.list_catalogue, self.result, self.year)
 
     def read_documents(self, path: Path) -> None:
         table = read_csv_table(path)
@@ -196,15 +221,32 @@ def collect(year: str, folder: Path, catalogue: pd.DataFrame, list_catalogue: pd
         collector.read_figures_csv(folder / FIGURES_FILE)
     collector.read_returns(folder)
     collected = collector.finish()
-    if (folder / LISTS_FILE).exists():
-        collector.read_lists(folder / LISTS_FILE)
-    if (folder / DOCUMENTS_FILE).exists():
-        collector.read_documents(folder / DOCUMENTS_FILE)
+    for name, read in ((LISTS_FILE, collector.read_lists), (DOCUMENTS_FILE, collector.read_documents)):
+        if (folder / name).exists():
+            read(folder / name)
+            continue
+        # A list saved in another format is not read: say so, naming both files.
+        for other in sorted(folder.glob(f"{Path(name).stem}.*")):
+            collected.errors.append(InputProblem(
+                display_path(other), f"not read: the edition's {name} is missing, and this file is not a CSV file; "
+                                     f"save it from Excel as \"CSV UTF-8 (Comma delimited)\" named {name}"))
     return collected
 
 
-def _check_lists(table: ReadTable, list_catalogue: pd.DataFrame, result: Collected) -> pd.DataFrame:
+def _ended_before(period: str, year: ReportYear) -> bool:
+    """Whether a list's period ('2023-24', '2022-24') ended before the edition's year began."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", str(period).strip())
+    if not match:
+        return False
+    start, end = int(match.group(1)), int(match.group(1)[:2] + match.group(2))
+    end += 100 if end < start else 0  # 1999-01
+    return end <= year.start
+
+
+def _check_lists(table: ReadTable, list_catalogue: pd.DataFrame, result: Collected,
+                 year: ReportYear | None = None) -> pd.DataFrame:
     records = []
+    stale: dict[str, tuple[int, str]] = {}
     seen: dict[tuple[str, int], int] = {}
     for row in table.rows:
         list_id = row.get("list_id")
@@ -233,11 +275,17 @@ def _check_lists(table: ReadTable, list_catalogue: pd.DataFrame, result: Collect
                                                row.row, "position", f"{list_id} {position}"))
             continue
         seen[key] = row.row
+        if year is not None and _ended_before(row.get("period"), year):
+            stale.setdefault(list_id, (row.row, row.get("period")))
         record = {column: row.get(column) for column in LIST_COLUMNS}
         record["position"] = int(position)
         record["source_file"] = table.file
         record["source_row"] = row.row
         records.append(record)
+    for list_id, (number, period) in stale.items():
+        result.warnings.append(table.problem(
+            f"the list {list_id} is for {period}, which ended before this edition's year {year.label}: "
+            "is it last year's list? Give the list in force in the edition's year", number, "period", period))
     if not records:
         return _empty_lists()
     return pd.DataFrame(records, columns=LIST_COLUMNS + ["source_file", "source_row"])
@@ -411,7 +459,7 @@ class PartnershipData:
             polarity=meta["polarity"],
             period=row["period"],
             value=float(row["value"].replace(",", "")),
-            decimals=decimals_in(row["value"]),
+            decimals=typed_decimals(row["value"], meta["unit"]),
             qualifier=row["qualifier"],
             status=row["status"],
             derivation=row["derivation"],

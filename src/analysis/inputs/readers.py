@@ -65,17 +65,33 @@ def canonical(header: object) -> str:
     return " ".join(str(header if header is not None else "").split()).lower().replace(" ", "_")
 
 
+class UnreadableText(ValueError):
+    """A text file whose bytes cannot be read as text in any encoding Excel or an editor writes."""
+
+
 def decode_text(data: bytes) -> tuple[str, str]:
     """Decode a text file however Excel or a text editor saved it; return (text, encoding).
 
     A byte-order mark decides (UTF-8 or UTF-16); otherwise UTF-8 if the bytes are valid
     UTF-8, else Windows-1252 (what Excel's "CSV (Comma delimited)" writes on Windows:
-    '–' and '’' come through as themselves).
+    '–' and '’' come through as themselves). A UTF-8 mark, once or repeated, in front of
+    Windows-1252 bytes (Excel does this after a copy and paste) is read as Windows-1252.
+    UnreadableText for UTF-16 cut short.
     """
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):].decode("utf-8"), "utf-8-sig"
+        while data.startswith(codecs.BOM_UTF8):  # a file saved twice can carry the mark twice
+            data = data[len(codecs.BOM_UTF8):]
+        try:
+            return data.decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError:
+            return data.decode("cp1252", errors="replace"), "cp1252 after a UTF-8 byte-order mark"
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
-        return data.decode("utf-16"), "utf-16"
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise UnreadableText(
+                "the file is UTF-16 text that is cut short (it ends part way through a character): "
+                "save it again from Excel as \"CSV UTF-8\" and replace this copy") from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -123,9 +139,17 @@ def read_csv_table(path: Path) -> ReadTable:
     path = Path(path)
     table = ReadTable(path, display_path(path), None, [], {}, [], [])
     try:
-        text, table.encoding = decode_text(path.read_bytes())
+        data = path.read_bytes()
+        text, table.encoding = decode_text(data)
     except OSError as error:
         table.problems.append(InputProblem(table.file, f"the file cannot be read: {error}"))
+        return table
+    except UnreadableText as error:
+        table.problems.append(InputProblem(table.file, str(error)))
+        return table
+    disguised = _disguised_format(data)
+    if disguised:
+        table.problems.append(InputProblem(table.file, disguised))
         return table
     try:
         records = list(csv.reader(io.StringIO(text, newline="")))
@@ -134,6 +158,16 @@ def read_csv_table(path: Path) -> ReadTable:
         return table
     if not records or not any(cell.strip() for cell in records[0]):
         table.problems.append(InputProblem(table.file, "the file is empty: the first row must name the columns", 1))
+        return table
+    separator = _other_separator(records[0])
+    if separator:
+        table.problems.append(InputProblem(
+            table.file, f"the columns are separated by {separator}, not commas: save it from Excel as "
+                        "\"CSV UTF-8 (Comma delimited)\"", 1))
+        return table
+    title = _title_row([cell for cell in records[0]], records[1] if len(records) > 1 else [])
+    if title:
+        table.problems.append(InputProblem(table.file, title, 1))
         return table
     raw_headers = records[0]
     width = len(raw_headers)
@@ -154,6 +188,43 @@ def read_csv_table(path: Path) -> ReadTable:
         values = {name: cell.strip() for name, cell in zip(table.columns, record) if name}
         table.rows.append(SheetRow(number, values))
     return table
+
+
+# The first bytes of files that are not text: a workbook (.xlsx, a zip) and an encrypted or
+# old-format workbook (an OLE2 compound file, as a password-protected .xlsx or an .xls is).
+ZIP_START, OLE2_START = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _disguised_format(data: bytes) -> str | None:
+    """What a file named .csv really is when it is a workbook; None for text."""
+    if data.startswith(ZIP_START):
+        return ("the file is an Excel workbook (.xlsx) saved under a .csv name: rename it to .xlsx, or open it "
+                "in Excel and save it as \"CSV UTF-8 (Comma delimited)\"")
+    if data.startswith(OLE2_START):
+        return ("the file is a password-protected or old-format (.xls) Excel workbook saved under a .csv name: "
+                "open it in Excel and save it as \"CSV UTF-8 (Comma delimited)\"")
+    return None
+
+
+def _other_separator(header: list[str]) -> str | None:
+    """'semicolons' or 'tabs' when a header row read as one column is really split by them."""
+    if len(header) != 1:
+        return None
+    for character, name in ((";", "semicolons"), ("\t", "tabs")):
+        if header[0].count(character) >= 1:
+            return name
+    return None
+
+
+def _title_row(first: list[str], second: list[str]) -> str | None:
+    """The rule broken when the first row is a title above the header: one filled cell, with a
+    row of two or more filled cells (the real header) beneath it."""
+    filled = [cell.strip() for cell in first if cell and cell.strip()]
+    below = [cell for cell in second if cell and cell.strip()]
+    if len(filled) == 1 and len(below) >= 2:
+        return (f"the header row (the column names) must be row 1; row 1 looks like a title: {filled[0]!r}. "
+                "Delete the title row")
+    return None
 
 
 def _number_text(number: float) -> str:
@@ -191,7 +262,19 @@ def read_xlsx_table(path: Path, sheet: str = RETURN_SHEET) -> ReadTable:
     try:
         from openpyxl import load_workbook
 
+        with open(path, "rb") as handle:
+            start = handle.read(8)
+        if start.startswith(OLE2_START):
+            raise UnreadableText("the workbook is password-protected (encrypted) or in the old .xls format: "
+                                 "remove the password, or save it as an Excel Workbook (.xlsx)")
+        if not start.startswith(ZIP_START):
+            raise UnreadableText("the file is named .xlsx but is not an Excel workbook (it looks like text, such "
+                                 "as a CSV file): name it .csv, or save it from Excel as an Excel Workbook (.xlsx)")
         workbook = load_workbook(path, data_only=False)
+    except UnreadableText as error:
+        table.problems.append(InputProblem(table.file, str(error)))
+        table.sheet = None
+        return table
     except Exception as error:  # noqa: BLE001 - any unreadable workbook is a problem to report
         table.problems.append(InputProblem(
             table.file, f"not a readable Excel workbook (.xlsx): {type(error).__name__}: {error}"))
@@ -209,6 +292,10 @@ def read_xlsx_table(path: Path, sheet: str = RETURN_SHEET) -> ReadTable:
     if not rows or not any(_cell_text(cell) for cell in rows[0]):
         table.problems.append(InputProblem(
             table.file, "the sheet is empty: the first row must name the columns", 1, None, None, table.sheet))
+        return table
+    title = _title_row([_cell_text(cell) for cell in rows[0]], [_cell_text(cell) for cell in rows[1]] if len(rows) > 1 else [])
+    if title:
+        table.problems.append(InputProblem(table.file, title, 1, None, None, table.sheet))
         return table
     header_cells = rows[0]
     raw_headers = [_cell_text(cell) for cell in header_cells]
@@ -278,13 +365,23 @@ def return_files(year_dir: Path) -> list[Path]:
 
 
 def other_files_in_returns(year_dir: Path) -> list[Path]:
+    """Every file in ``<year>/returns/`` that is not read as a return: another type, a hidden
+    file or an Excel lock file, so that each can be named in a warning."""
     folder = Path(year_dir) / RETURNS_FOLDER
     if not folder.is_dir():
         return []
-    return sorted(
-        path for path in folder.iterdir()
-        if path.is_file() and path.suffix.lower() not in RETURN_SUFFIXES
-        and not path.name.startswith(("~$", "."))
-    )
+    read = set(return_files(year_dir))
+    return sorted(path for path in folder.iterdir() if path.is_file() and path not in read)
+
+
+def why_not_read(path: Path) -> str:
+    """Why a file in returns/ is not read, in words a partner can act on."""
+    name = Path(path).name
+    if name.startswith("~$"):
+        return "an Excel lock file, so not read: the workbook is open in Excel; close it, then check again"
+    if name.startswith("."):
+        return ("a hidden file (its name starts with a dot), so not read: if it is a return, rename it "
+                "to <partner>.csv or <partner>.xlsx")
+    return "not a .csv or .xlsx file, so not read"
 
 

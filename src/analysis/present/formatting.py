@@ -25,6 +25,12 @@ def decimals_in(text: str) -> int:
     return len(text.split(".", 1)[1]) if "." in text else 0
 
 
+def typed_decimals(text: str, unit: str) -> int:
+    """Decimals to show a typed figure with: as typed, but never finer than its unit is
+    published ('8,912.0' referrals -> 0; '83.33333333333334' per cent, pasted from a formula -> 1)."""
+    return min(decimals_in(text), DEFAULT_DECIMALS.get(unit, 1))
+
+
 def display_decimals(unit: str, source_decimals: int | None = None) -> int:
     """Decimals to show for a published statistic: none for a count; otherwise one, or
     fewer when the source publishes fewer (DfE's whole-number percentages)."""
