@@ -129,6 +129,13 @@ def case_duplicate_across_files(data):
             f"more than once (first in {health}, row {first}) (value: 'missing_episodes 2025-26')")
 
 
+def case_other_script_digits(data):
+    path = returns(data, "police.xlsx")
+    row = edit_xlsx(path, "missing_episodes", value="٨٧٠")
+    return (f"{path}, sheet figures, row {row}, column value: digits from another script (such as Arabic-Indic or "
+            "full-width): type the number with the digits 0 to 9 (value: '٨٧٠')")
+
+
 def case_text_for_a_number(data):
     path = returns(data, "police.xlsx")
     row = edit_xlsx(path, "missing_episodes", value="n/a")
@@ -432,6 +439,7 @@ def test_another_area_has_nothing_to_validate(data):
     ("1234", "count", 1234), ("1,234", "count", 1234), (" 79.4 ", "percentage", 79.4), ("79.4%", "percentage", 79.4),
     ("12,345.5", "rate_per_10000", 12345.5), ("1,2", "count", None), ("n/a", "count", None), ("nan", "count", None),
     ("inf", "count", None), ("79.4%", "count", None), ("", "count", None), ("1 234", "count", None),
+    ("٨٥", "count", None), ("８５", "percentage", None), ("1,٢٣٤", "count", None),
 ])
 def test_parse_number(text, unit, expected):
     assert parse_number(text, unit)[0] == expected

@@ -125,17 +125,20 @@ def _git(repo_root: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+# What a build reads, relative to the book's root: a change anywhere else (an editor's backup,
+# a notes file) does not make the code "dirty".
+BUILD_INPUTS = ("src", "notebooks", "data", "book", "_config.yml", "_toc.yml", "requirements.txt",
+                "pyproject.toml", "CHANGELOG.md")
+
+
 def uncommitted_fingerprint(repo_root: Path) -> str | None:
-    """sha256 of the working tree's uncommitted changes: ``git diff HEAD`` plus the path and
-    content of every untracked (not ignored) file. Two builds with the same commit and the
-    same fingerprint ran the same code; None when git cannot say."""
-    top = _git(repo_root, "rev-parse", "--show-toplevel")
-    if top.returncode != 0:
-        return None
-    root = Path(top.stdout.strip())
-    diff = subprocess.run(["git", "-C", str(root), "diff", "HEAD", "--binary"],
+    """sha256 of the uncommitted changes to what a build reads (BUILD_INPUTS): ``git diff HEAD``
+    plus the path and content of every untracked (not ignored) file there. Two builds with the
+    same commit and the same fingerprint ran the same code; None when git cannot say."""
+    root = Path(repo_root)
+    diff = subprocess.run(["git", "-C", str(root), "diff", "HEAD", "--binary", "--", *BUILD_INPUTS],
                           capture_output=True, timeout=60, check=False)
-    untracked = _git(root, "ls-files", "--others", "--exclude-standard", "-z")
+    untracked = _git(root, "ls-files", "--others", "--exclude-standard", "-z", "--", *BUILD_INPUTS)
     if diff.returncode != 0 or untracked.returncode != 0:
         return None
     digest = hashlib.sha256(diff.stdout)
@@ -167,7 +170,7 @@ def git_state(repo_root: Path) -> dict[str, Any]:
         state["commit"] = head.stdout.strip()
     else:
         state["note"] = "the repository has no commits yet"
-    status = _git(repo_root, "status", "--porcelain", "--untracked-files=normal")
+    status = _git(repo_root, "status", "--porcelain", "--untracked-files=normal", "--", *BUILD_INPUTS)
     if status.returncode == 0:
         state["dirty"] = bool(status.stdout.strip())
         if state["dirty"]:

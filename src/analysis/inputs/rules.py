@@ -52,8 +52,12 @@ RULE_QUOTE_NUMBER_NOT_A_NUMBER = ("quote_number must be a number as the quote wr
                                   "79.4%) or a number word (one to twenty)")
 RULE_QUOTE_NUMBER_NOT_IN_QUOTE = "quote_number must be a number the source_quote states, written as the quote writes it"
 
-_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-_GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+# ASCII digits only: Python reads '٨٥' (Arabic-Indic) and '８５' (full-width) as 85, which
+# would let a number nobody can check by eye through.
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$", re.ASCII)
+_GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$", re.ASCII)
+RULE_OTHER_DIGITS = ("digits from another script (such as Arabic-Indic or full-width): type the number with "
+                     "the digits 0 to 9")
 
 
 def parse_number(text: str, unit: str = "") -> tuple[float | None, str]:
@@ -186,7 +190,8 @@ def check_value_row(table: ReadTable, row: SheetRow, catalogue: pd.DataFrame, ye
     else:
         value, cleaned = parse_number(raw, unit)
         if value is None:
-            problems.append(table.problem(RULE_NOT_A_NUMBER, number, "value", raw))
+            other_digits = any(ch.isdigit() and not ch.isascii() for ch in str(raw))
+            problems.append(table.problem(RULE_OTHER_DIGITS if other_digits else RULE_NOT_A_NUMBER, number, "value", raw))
             usable = False
         else:
             if unit == "percentage" and not 0 <= value <= 100:
