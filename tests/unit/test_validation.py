@@ -138,8 +138,8 @@ def case_other_script_digits(data):
 
 def case_text_for_a_number(data):
     path = returns(data, "police.xlsx")
-    row = edit_xlsx(path, "missing_episodes", value="n/a")
-    return f"{path}, sheet figures, row {row}, column value: value must be a number (value: 'n/a')"
+    row = edit_xlsx(path, "missing_episodes", value="eight hundred")
+    return f"{path}, sheet figures, row {row}, column value: value must be a number (value: 'eight hundred')"
 
 
 def case_decimal_comma(data):
@@ -268,9 +268,9 @@ def case_indicator_id_blank(data):
 
 def case_qualifier_unknown(data):
     path = returns(data, "council.csv")
-    row = edit_csv(path, "children_population", qualifier="approx.")
+    row = edit_csv(path, "children_population", qualifier="nearly")
     return (f"{path}, row {row}, column qualifier: qualifier must be one of ['', 'about', 'at least', "
-            "'fewer than', 'more than'] (value: 'approx.')")
+            "'fewer than', 'more than'] (value: 'nearly')")
 
 
 def case_unknown_list(data):
@@ -544,3 +544,29 @@ def test_a_list_from_last_year_is_warned_about_with_its_row(data):
     assert (f"{path}, row {number}, column period: the list review_themes is for 2024-25, which ended before this "
             f"edition's year {YEAR}: is it last year's list? Give the list in force in the edition's year "
             "(value: '2024-25')") in warnings, warnings
+
+
+
+def test_human_ways_of_writing_a_value_are_read_and_said(data):
+    """'approx.' and 'c. 8,900' read as 'about'; 'N/A' for an optional indicator as not supplied,
+    for a required one refused; '<5' refused: each with its row (a decision the README records)."""
+    council = returns(data, "council.csv")
+    qualifier_row = edit_csv(council, "children_population", qualifier="Approx.")
+    value_row = edit_csv(council, "front_door_referrals", value="c. 8,900")
+    optional_row = edit_csv(council, "children_share_of_population", value="N/A", numerator="", denominator="")
+    police = returns(data, "police.xlsx")
+    required_row = edit_xlsx(police, "missing_episodes", value="n/a")
+    held_back_row = edit_xlsx(police, "missing_young_people", value="<5")
+    report = validate_edition(YEAR, AREA, data)
+    warnings, errors = [str(w) for w in report.warnings], [str(e) for e in report.errors]
+    assert f"{council}, row {qualifier_row}, column qualifier: read the qualifier 'Approx.' as 'about' " \
+           "(value: 'Approx.')" in warnings
+    assert f"{council}, row {value_row}, column value: read 'c. 8,900' as the qualifier 'about' and the value " \
+           "'8,900' (value: 'c. 8,900')" in warnings
+    assert f"{council}, row {optional_row}, column value: read 'N/A' as not supplied (an optional indicator) " \
+           "(value: 'N/A')" in warnings
+    assert f"{police}, sheet figures, row {required_row}, column value: missing_episodes is required: give its " \
+           "value ('n/a' is not one) (value: 'n/a')" in errors
+    assert any(e.startswith(f"{police}, sheet figures, row {held_back_row}, column value: '<5' is a figure held back")
+               for e in errors), errors
+    assert len(errors) == 2, errors

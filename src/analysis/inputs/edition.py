@@ -68,6 +68,14 @@ def _empty_lists() -> pd.DataFrame:
     return pd.DataFrame(columns=LIST_COLUMNS + ["source_file", "source_row"])
 
 
+# Ways partners write "approximately", read as the qualifier "about" (with a warning).
+APPROXIMATE_WORDS = {"approx", "approx.", "approximately", "c", "c.", "ca", "ca.", "circa", "~"}
+_APPROXIMATE_VALUE = re.compile(r"^(approx\.?|approximately|c\.|ca\.|circa|~)\s*(?=\d)", re.IGNORECASE)
+# Ways partners write "no figure", read as not supplied for an optional indicator (with a warning).
+NOT_AVAILABLE_WORDS = {"n/a", "na", "n.a.", "not available", "-", "–"}
+_HELD_BACK = re.compile(r"^\s*[<≤]\s*\d+\s*$")
+
+
 def _has_value(row) -> bool:
     return bool(row.get("value") or row.get("numerator") or row.get("denominator"))
 
@@ -90,9 +98,46 @@ class _Collector:
         self.result.errors += found
         return not any(p.rule == RULE_MISSING_COLUMN for p in found)
 
+    def understand(self, table: ReadTable, row) -> bool:
+        """Read the human ways of writing a value that a return may hold, saying what was
+        understood: "approx."/"c." as the qualifier "about"; "N/A" for an optional indicator as
+        not supplied. False when the row is to be skipped as not supplied. "<5" is refused:
+        a figure held back cannot be published as a number."""
+        if "value" in row.unreadable or "qualifier" in row.unreadable:
+            return True
+        qualifier, value = row.get("qualifier").strip(), row.get("value").strip()
+        if qualifier.lower() in APPROXIMATE_WORDS:
+            self.result.warnings.append(table.problem(f"read the qualifier {qualifier!r} as 'about'", row.row,
+                                                      "qualifier", qualifier))
+            row.values["qualifier"] = "about"
+        match = _APPROXIMATE_VALUE.match(value)
+        if match and not row.get("qualifier"):
+            self.result.warnings.append(table.problem(
+                f"read {value!r} as the qualifier 'about' and the value {value[match.end():]!r}", row.row, "value", value))
+            row.values.update(qualifier="about", value=value[match.end():])
+        indicator = row.get("indicator_id")
+        if value.lower() in NOT_AVAILABLE_WORDS and indicator in self.catalogue.index:
+            if self.catalogue.at[indicator, "required"] == "yes":
+                self.result.errors.append(table.problem(
+                    f"{indicator} is required: give its value ({value!r} is not one)", row.row, "value", value))
+                self.result.errored_indicators.add(indicator)
+            else:
+                self.result.warnings.append(table.problem(
+                    f"read {value!r} as not supplied (an optional indicator)", row.row, "value", value))
+            return False
+        if _HELD_BACK.match(value):
+            self.result.errors.append(table.problem(
+                f"{value!r} is a figure held back, not a number the book can publish: leave the value blank (it is "
+                "shown as not supplied) and say in notes that it is small", row.row, "value", value))
+            self.result.errored_indicators.add(indicator)
+            return False
+        return True
+
     def add_rows(self, table: ReadTable, transcribed: bool) -> None:
         result = self.result
         for row in table.rows:
+            if not transcribed and not self.understand(table, row):
+                continue
             if not transcribed and not _has_value(row) and not ({"value", "numerator", "denominator"} & row.unreadable):
                 self.note_blank_row(table, row)
                 continue
