@@ -1,7 +1,12 @@
 """Errors that say exactly what is wrong: an input file's place, or a parameter."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# How many problems of one kind in one file are listed before the rest are counted: a
+# return pasted 200,000 times must give a message a person can read, not 200,000 lines.
+SHOWN_PER_KIND = 20
 
 
 class ParameterError(ValueError):
@@ -44,5 +49,31 @@ class InputError(ValueError):
         self.problems = list(problems)
         count = len(self.problems)
         lines = [f"{count} problem{'s' if count != 1 else ''} found in the input files:"]
-        lines += [f"  - {problem}" for problem in self.problems]
+        lines += [f"  - {line}" for line in summarise(self.problems)]
         super().__init__("\n".join(lines))
+
+
+def _kind(problem: InputProblem) -> tuple[str, str | None, str]:
+    """Problems of one kind: the same file, sheet and rule, whatever the numbers and quoted
+    values in the rule's wording."""
+    return problem.file, problem.sheet, re.sub(r"'[^']*'|\"[^\"]*\"|\d+", "#", problem.rule)
+
+
+def summarise(problems: list[InputProblem], shown_per_kind: int = SHOWN_PER_KIND) -> list[str]:
+    """Each problem as a line, in order, but at most ``shown_per_kind`` of one kind; the rest
+    of that kind are counted in one line after the last shown ("and 199,990 more like this")."""
+    counts: dict[tuple, int] = {}
+    for problem in problems:
+        counts[_kind(problem)] = counts.get(_kind(problem), 0) + 1
+    lines: list[str] = []
+    shown: dict[tuple, int] = {}
+    for problem in problems:
+        kind = _kind(problem)
+        shown[kind] = shown.get(kind, 0) + 1
+        if shown[kind] <= shown_per_kind:
+            lines.append(str(problem))
+        if shown[kind] == shown_per_kind and counts[kind] > shown_per_kind:
+            more = counts[kind] - shown_per_kind
+            lines.append(f"and {more:,} more like this in {problem.file}" + (f", sheet {problem.sheet}" if problem.sheet
+                                                                             else "") + f": {problem.rule}")
+    return lines

@@ -22,6 +22,7 @@ from analysis.inputs.formats import (
     DOCUMENT_COLUMNS, DOCUMENT_REQUIRED_COLUMNS, DOCUMENTS_FILE, FIGURE_COLUMNS, FIGURE_OPTIONAL_COLUMNS,
     FIGURES_FILE, LIST_COLUMNS, LISTS_FILE, LOADED_COLUMNS, RETURN_COLUMNS, RETURN_REQUIRED_COLUMNS,
 )
+from analysis.inputs.personal_data import personal_data_problems
 from analysis.inputs.readers import (
     ReadTable, other_files_in_returns, read_csv_table, read_table, return_files, why_not_read,
 )
@@ -92,8 +93,11 @@ class _Collector:
         self.seen: dict[tuple[str, str], tuple[str, str | None, int]] = {}
 
     def columns_ok(self, table: ReadTable, required: list[str], allowed: list[str]) -> bool:
-        """Report the table's read and column problems; True when its rows can be read."""
+        """Report the table's read and column problems, and any personal data in it; True when
+        its rows can be read."""
         self.result.errors += table.problems
+        self.result.warnings += table.warnings
+        self.result.errors += personal_data_problems(table)
         found = column_problems(table, required, allowed)
         self.result.errors += found
         return not any(p.rule == RULE_MISSING_COLUMN for p in found)
@@ -205,7 +209,13 @@ class _Collector:
                     result.errors += table.problems
                 result.unreadable_partners.add(partner)
                 continue
+            if not table.rows:
+                result.warnings.append(InputProblem(
+                    table.file, "the return has its header row and no rows below it: were its rows deleted? "
+                                "Start again from the template", 1, None, None, table.sheet))
             if not any(_has_value(row) for row in table.rows):
+                if table.problems:  # e.g. the values typed on another sheet: already said
+                    result.unreadable_partners.add(partner)
                 result.notes.append(f"{table.file}: not filled in (every value is blank), so not read")
                 for row in table.rows:
                     indicator = row.get("indicator_id")
@@ -262,12 +272,12 @@ def collect(year: str, folder: Path, catalogue: pd.DataFrame, list_catalogue: pd
     """Read figures.csv, the partner returns, lists.csv and documents.csv of one year folder."""
     folder = Path(folder)
     collector = _Collector(ReportYear.parse(year), folder, catalogue, list_catalogue)
-    if (folder / FIGURES_FILE).exists():
+    if (folder / FIGURES_FILE).exists() or (folder / FIGURES_FILE).is_symlink():
         collector.read_figures_csv(folder / FIGURES_FILE)
     collector.read_returns(folder)
     collected = collector.finish()
     for name, read in ((LISTS_FILE, collector.read_lists), (DOCUMENTS_FILE, collector.read_documents)):
-        if (folder / name).exists():
+        if (folder / name).exists() or (folder / name).is_symlink():
             read(folder / name)
             continue
         # A list saved in another format is not read: say so, naming both files.
@@ -275,7 +285,34 @@ def collect(year: str, folder: Path, catalogue: pd.DataFrame, list_catalogue: pd
             collected.errors.append(InputProblem(
                 display_path(other), f"not read: the edition's {name} is missing, and this file is not a CSV file; "
                                      f"save it from Excel as \"CSV UTF-8 (Comma delimited)\" named {name}"))
+    documents = folder / DOCUMENTS_FILE
+    unknown = _unknown_documents(collected, documents)
+    # Without documents.csv the pages can still name each document, by its id: a warning.
+    (collected.errors if documents.exists() or documents.is_symlink() else collected.warnings).extend(unknown)
     return collected
+
+
+def _unknown_documents(collected: Collected, documents_path: Path) -> list[InputProblem]:
+    """A figure or list item whose document_id is not in documents.csv: its page could not say
+    where it comes from."""
+    documents_file = display_path(documents_path)
+    known = set(collected.documents)
+    problems = []
+    figures = collected.figures
+    transcribed = figures[figures["origin"] == "transcribed"] if len(figures) else figures
+    rows = [(r.document_id, r.source_file, r.source_row) for r in transcribed.itertuples()]
+    rows += [(r.document_id, r.source_file, r.source_row) for r in collected.lists.itertuples()]
+    if documents_path.exists() or documents_path.is_symlink():
+        rule = (f"the document_id is not in {documents_file} (it lists: {', '.join(sorted(known)) or 'none'}): "
+                "add the document there, or correct the id")
+    else:
+        rule = (f"the document_id cannot be looked up: {documents_file} is missing, so the pages name the "
+                "document by its id. Put it back, listing each source document's title (new-edition writes one "
+                "with a row for each partner's return)")
+    for document_id, file, row in rows:
+        if document_id and document_id not in known:
+            problems.append(InputProblem(file, rule, int(row), "document_id", document_id))
+    return problems
 
 
 def _ended_before(period: str, year: ReportYear) -> bool:

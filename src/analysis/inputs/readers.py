@@ -15,13 +15,14 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
 from analysis.config import display_path
 from analysis.errors import InputProblem
-from analysis.inputs.formats import RETURN_SHEET, RETURN_SUFFIXES, RETURNS_FOLDER
+from analysis.inputs.formats import GUIDANCE_SHEET, RETURN_SHEET, RETURN_SUFFIXES, RETURNS_FOLDER
 
 
 # --------------------------------------------------------------------------
@@ -55,6 +56,8 @@ class ReadTable:
     rows: list[SheetRow]
     problems: list[InputProblem]
     encoding: str | None = None
+    # Things read but worth a second look (a value in a hidden row): the book can be built.
+    warnings: list[InputProblem] = field(default_factory=list)
 
     def problem(self, rule: str, row: int | None = None, column: str | None = None, value=None) -> InputProblem:
         shown = self.headers.get(column, column) if column else None
@@ -138,6 +141,9 @@ def read_csv_table(path: Path) -> ReadTable:
     """Read a CSV file into a ReadTable (every cell as text, blank rows dropped)."""
     path = Path(path)
     table = ReadTable(path, display_path(path), None, [], {}, [], [])
+    if path.is_symlink():
+        table.problems.append(InputProblem(table.file, symbolic_link_rule(path)))
+        return table
     try:
         data = path.read_bytes()
         text, table.encoding = decode_text(data)
@@ -227,6 +233,16 @@ def _title_row(first: list[str], second: list[str]) -> str | None:
     return None
 
 
+def symbolic_link_rule(path: Path) -> str:
+    """The rule broken by an input that is a symbolic link, not a file."""
+    try:
+        target = os.readlink(path)
+    except OSError:
+        target = "somewhere unknown"
+    return (f"the file is a symbolic link to {target}, not a file: an edition keeps its own copy of every input, "
+            "so that it can be rebuilt exactly later. Copy the file here in place of the link")
+
+
 def _number_text(number: float) -> str:
     if float(number).is_integer():
         return str(int(number))
@@ -259,6 +275,10 @@ def read_xlsx_table(path: Path, sheet: str = RETURN_SHEET) -> ReadTable:
     """
     path = Path(path)
     table = ReadTable(path, display_path(path), sheet, [], {}, [], [])
+    if path.is_symlink():
+        table.problems.append(InputProblem(table.file, symbolic_link_rule(path)))
+        table.sheet = None
+        return table
     try:
         from openpyxl import load_workbook
 
@@ -337,7 +357,49 @@ def read_xlsx_table(path: Path, sheet: str = RETURN_SHEET) -> ReadTable:
                 continue
             values[name] = _cell_text(cell)
         table.rows.append(SheetRow(number, values, unreadable))
+        if worksheet.row_dimensions[number].hidden:
+            table.warnings.append(InputProblem(
+                table.file, "the row is hidden in Excel but holds values, and they are read: hiding a row does not "
+                            "withdraw it. Delete the values if they should not be used, or unhide the row",
+                number, None, None, table.sheet))
+    for index, name in enumerate(table.columns):
+        letter = column_letter(index)
+        if name and used[index] and worksheet.column_dimensions[letter].hidden:
+            table.warnings.append(InputProblem(
+                table.file, "the column is hidden in Excel but holds values, and they are read: unhide it and "
+                            "check them", None, table.headers[name], None, table.sheet))
+    _values_on_other_sheets(table, workbook, worksheet)
     return table
+
+
+# The sheets of a return workbook that are read, or that are there for the partner to read.
+_NOT_SCANNED_SHEETS = {RETURN_SHEET, GUIDANCE_SHEET}
+
+
+def _values_on_other_sheets(table: ReadTable, workbook, figures_sheet) -> None:
+    """A partner who typed the values on a copy of the figures sheet ("figures (2)") leaves
+    the figures sheet blank: name the sheet that has the values."""
+    value_columns = {"value", "numerator", "denominator"}
+    if any(row.get(column) for row in table.rows for column in value_columns):
+        return
+    for worksheet in workbook.worksheets:
+        if worksheet is figures_sheet or worksheet.title.strip().lower() in _NOT_SCANNED_SHEETS:
+            continue
+        rows = list(worksheet.iter_rows(values_only=True))
+        if not rows:
+            continue
+        header = [canonical(cell) for cell in rows[0]]
+        if "indicator_id" not in header or "value" not in header:
+            continue
+        at = header.index("value")
+        filled = sum(1 for row in rows[1:] if at < len(row) and row[at] is not None and str(row[at]).strip())
+        if filled:
+            table.problems.append(InputProblem(
+                table.file, f"the sheet {table.sheet!r} has no values, but the sheet {worksheet.title!r} has "
+                            f"{filled}: only the sheet {RETURN_SHEET!r} is read. Type or paste the values into "
+                            f"{RETURN_SHEET!r} (or delete it and rename {worksheet.title!r} to {RETURN_SHEET!r})",
+                None, None, None, table.sheet))
+            return
 
 
 def read_table(path: Path, sheet: str = RETURN_SHEET) -> ReadTable:
@@ -359,7 +421,7 @@ def return_files(year_dir: Path) -> list[Path]:
         return []
     return sorted(
         path for path in folder.iterdir()
-        if path.is_file() and path.suffix.lower() in RETURN_SUFFIXES
+        if (path.is_file() or path.is_symlink()) and path.suffix.lower() in RETURN_SUFFIXES
         and not path.name.startswith(("~$", "."))
     )
 
@@ -371,7 +433,7 @@ def other_files_in_returns(year_dir: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     read = set(return_files(year_dir))
-    return sorted(path for path in folder.iterdir() if path.is_file() and path not in read)
+    return sorted(path for path in folder.iterdir() if (path.is_file() or path.is_symlink()) and path not in read)
 
 
 def why_not_read(path: Path) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.config import data_paths, display_path
-from analysis.errors import InputError, InputProblem
+from analysis.errors import InputError, InputProblem, summarise
 from analysis.inputs.catalogue import load_catalogue, load_list_catalogue
 from analysis.inputs.partnership import PARTNERSHIP_FILE, edition_data_paths, edition_partnership, reported_catalogues
 from analysis.inputs.edition import Collected, PartnershipData, collect
@@ -54,11 +54,11 @@ class ValidationReport:
         if self.errors:
             count = len(self.errors)
             lines.append(f"{count} error{'s' if count != 1 else ''} (the book cannot be built until they are fixed):")
-            lines += [f"  - {problem}" for problem in self.errors]
+            lines += [f"  - {line}" for line in summarise(self.errors)]
         if self.warnings:
             count = len(self.warnings)
             lines.append(f"{count} warning{'s' if count != 1 else ''} (the book can be built):")
-            lines += [f"  - {problem}" for problem in self.warnings]
+            lines += [f"  - {line}" for line in summarise(self.warnings)]
         if not self.errors:
             lines.append("No errors" + (" (see the warnings above)." if self.warnings else ": the figures are ready."))
         return "\n".join(lines)
@@ -81,7 +81,17 @@ def _completeness(report: ValidationReport, collected: Collected, catalogue: pd.
         if indicator.indicator_id in collected.errored_indicators or indicator.partner in collected.unreadable_partners:
             continue  # its row, or its partner's whole return, is already reported
         required = indicator.required == "yes"
-        if indicator.indicator_id in collected.blank_rows:
+        other_periods = figures[figures["indicator_id"] == indicator.indicator_id]
+        if len(other_periods):
+            # A value given for another period (last year's, typed by mistake?): point at it.
+            given = other_periods.iloc[0]
+            problem = InputProblem(
+                given["source_file"], f"{'required' if required else 'optional'} indicator {indicator.indicator_id} "
+                f"has no value for {period}: this row gives {given['period']} (read as last year's figure, "
+                f"restated). If the value is for {period}, correct the period"
+                + ("" if required else "; otherwise it is shown as 'not supplied'"),
+                int(given["source_row"]), "period", given["period"], given["source_sheet"] or None)
+        elif indicator.indicator_id in collected.blank_rows:
             file, sheet, row = collected.blank_rows[indicator.indicator_id]
             problem = InputProblem(
                 file, f"{'required' if required else 'optional'} indicator {indicator.indicator_id} has no value "

@@ -1,0 +1,38 @@
+"""Personal data in an input file: found by ``validate``, named by file, sheet, row and column.
+
+The book publishes aggregate figures only, and the build refuses to publish a page that
+holds record-level data (``analysis.assurance.privacy``). A partner who types a child's
+date of birth or postcode into a notes cell should hear about it from ``validate``, at the
+cell, before anything is built: the same patterns are looked for in every cell of every
+input table. The value found is never repeated in full in the message (it is masked).
+"""
+from __future__ import annotations
+
+from analysis.person_level import person_field, value_findings
+from analysis.errors import InputProblem
+from analysis.inputs.readers import ReadTable
+
+RULE_PERSONAL_DATA = ("looks like personal data about a child or family: {what}. The book holds aggregate "
+                      "figures only; delete it from the file (and from any copy sent by email)")
+RULE_PERSON_COLUMN = ("the column is named like personal data ({what}): the book holds aggregate figures only; "
+                      "delete the column")
+
+
+def personal_data_problems(table: ReadTable) -> list[InputProblem]:
+    """A problem for each column named like personal data and each cell holding a person-level
+    value (a postcode, an NHS number, a unique pupil number, a date of birth)."""
+    problems = []
+    for name, header in table.headers.items():
+        what = person_field(header)
+        if what:
+            problems.append(InputProblem(table.file, RULE_PERSON_COLUMN.format(what=what), 1, header, None,
+                                         table.sheet))
+    for row in table.rows:
+        for name, text in row.values.items():
+            if not text or name in row.unreadable:
+                continue
+            # Upper case: partners type postcodes in any case (the published-page scan looks for
+            # upper case only, where lower-case runs are code and styles).
+            for _, what in value_findings(text.upper()):
+                problems.append(table.problem(RULE_PERSONAL_DATA.format(what=what), row.row, name))
+    return problems
