@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help book test test-fast screenshots pdf validate new-edition new-partnership import-national verify clean
+.PHONY: help book test test-fast screenshots pdf validate new-edition new-partnership import-national fetch-national verify clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -50,6 +50,9 @@ new-partnership: $(STAMP) ## Start a partnership's book: CODES="E.. [E..]" [ID=.
 
 import-national: $(STAMP) ## Import national statistics from SOURCE (a folder of EES CSV files)
 	$(BIN)/python -m analysis import-national $(SOURCE)
+
+fetch-national: $(STAMP) ## Download the pinned national statistics (data/national-sources.json) from EES and import them; CHECK=1 lists newer versions and their changes only, UPDATE=1 takes the newest
+	$(BIN)/python -m analysis fetch-national$(if $(CHECK), --check)$(if $(UPDATE), --update)
 
 verify: $(STAMP) ## Rebuild YEAR in a temporary folder and report any difference
 	$(BIN)/python -m analysis verify --year $(YEAR)$(AREA_OPTION)

@@ -333,6 +333,83 @@ def run_import_national(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------
+# fetch-national
+# --------------------------------------------------------------------------
+
+
+def add_fetch_national_command(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "fetch-national",
+        help="download the national statistics from Explore Education Statistics and import them",
+        description=(
+            "Download every file listed in data/national-sources.json (the lock file) from\n"
+            "Explore Education Statistics, at the version it pins: from the EES public API where\n"
+            "the data set is there, else from the release's data files; then run the importer on\n"
+            "them (as import-national does). An entry with no version pinned yet is looked up by\n"
+            "publication and title (or file name) and pinned; the command says so. data/national/\n"
+            "and the lock file are replaced only when every file was downloaded and imported;\n"
+            "provenance.json also records each file's data set id, version and release.\n"
+            "--check lists the sources with a newer version and what changed, without downloading."
+        ),
+        epilog=(
+            "examples:\n"
+            f"  {PROG} fetch-national --check\n"
+            f"  {PROG} fetch-national --update\n"
+            f"  {PROG} fetch-national\n"
+            "\n"
+            "environment: ANALYSIS_EES_API_URL and ANALYSIS_EES_CONTENT_API_URL set the two base URLs\n"
+            "\n"
+            "exit codes: 0 fetched and imported (or checked); 1 a download, the lock file or the\n"
+            "import failed (nothing was changed); 2 bad parameters."
+        ),
+        formatter_class=_HelpFormatter,
+    )
+    what = parser.add_mutually_exclusive_group()
+    what.add_argument("--check", action="store_true",
+                      help="list the sources with a newer version on EES and what changed; download nothing "
+                           "and change no file")
+    what.add_argument("--update", action="store_true",
+                      help="fetch the newest version of every source and pin it (default: the pinned versions)")
+    _add_data_dir_options(parser)
+    parser.add_argument("--api-url", default=None, metavar="URL",
+                        help="base URL of the EES public API (default: $ANALYSIS_EES_API_URL or "
+                             "https://api.education.gov.uk/statistics/v1/)")
+    parser.add_argument("--content-api-url", default=None, metavar="URL",
+                        help="base URL of the EES content API (default: $ANALYSIS_EES_CONTENT_API_URL or "
+                             "https://content.explore-education-statistics.service.gov.uk/api/)")
+    parser.add_argument("--timeout", default=60.0, type=float, metavar="SECONDS",
+                        help="give up on a request that gets no answer for this long (default: 60)")
+    parser.add_argument("--keep-downloads", default=None, type=Path, metavar="DIR",
+                        help="download into DIR and keep the files there (default: a temporary folder, "
+                             "removed afterwards)")
+    parser.set_defaults(handler=run_fetch_national)
+
+
+def run_fetch_national(args: argparse.Namespace) -> int:
+    from analysis.build.parameters import validate_data_dir
+    from analysis.national.ees_api import FetchError
+    from analysis.national.fetch import EesServices, fetch_national
+    from analysis.national.fetch_check import check_sources
+    from analysis.national.sources import LOCK_FILE, read_sources
+
+    if args.timeout <= 0:
+        raise ParameterError(f"--timeout must be a number of seconds above 0, not {args.timeout:g}")
+    data_dir, data_roots = _data_dir(args)
+    data_dir = validate_data_dir(data_dir, "", data_roots) or DATA_DIR
+    services = EesServices.from_options(args.api_url, args.content_api_url, args.timeout)
+    try:
+        if args.check:
+            print(check_sources(read_sources(data_dir / LOCK_FILE), services, log=print).report())
+        else:
+            keep = args.keep_downloads.expanduser().resolve() if args.keep_downloads else None
+            print(fetch_national(data_dir, services, update=args.update, log=print, download_dir=keep).report())
+    except FetchError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------
 # verify
 # --------------------------------------------------------------------------
 
@@ -464,6 +541,7 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     add_new_edition_command,
     add_new_partnership_command,
     add_import_national_command,
+    add_fetch_national_command,
     add_verify_command,
     add_pdf_command,
 ]
