@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -150,11 +151,40 @@ def tidy_executed_notebook(path: Path, relative: str) -> None:
     path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+# What jupyter_client raises (as RuntimeError) when a kernel does not start: it died while
+# starting, or did not answer within the start timeout. Either way none of the notebook ran.
+_KERNEL_DIED = "Kernel died before replying to kernel_info"
+_KERNEL_SILENT = "Kernel didn't respond in"
+START_TIMEOUT = 120  # seconds a kernel may take to start
+
+
+class KernelDidNotStart(RuntimeError):
+    """A notebook's kernel did not start, twice: none of the notebook ran."""
+
+
+def kernel_did_not_start(error: BaseException) -> bool:
+    return isinstance(error, RuntimeError) and (_KERNEL_DIED in str(error) or _KERNEL_SILENT in str(error))
+
+
+def kernel_start_failure(error: BaseException, start_timeout: float) -> str:
+    """What to tell the analyst when the kernel did not start, twice."""
+    jupyter_path = (os.environ.get("JUPYTER_PATH") or "").split(os.pathsep)[0]
+    kernelspec = (f"{Path(jupyter_path) / 'kernels' / KERNEL_NAME / 'kernel.json'}" if jupyter_path
+                  else f"the {KERNEL_NAME} kernel spec (jupyter kernelspec list)")
+    what = (f"did not start in {start_timeout:g} seconds" if _KERNEL_SILENT in str(error)
+            else "died while starting")
+    return (f"the notebook's Python kernel {what}, twice ({error}); none of the notebook's code ran. "
+            f"Run the build again. If it fails again, check whether the machine is short of processors "
+            f"or memory (other builds or programs running; try --jobs 1), and check {kernelspec}: it "
+            f"should start {sys.executable} -m ipykernel_launcher")
+
+
 def execute_notebook(task: dict[str, Any]) -> dict[str, Any]:
     """Run one notebook with Papermill (in a worker process). Never raises:
-    returns a plain dict (picklable) with ``ok``, ``seconds`` and error details."""
+    returns a plain dict (picklable) with ``ok``, ``seconds``, ``kernel_retried`` and error details."""
     started = time.perf_counter()
-    result: dict[str, Any] = {"notebook": task["notebook"], "ok": False}
+    result: dict[str, Any] = {"notebook": task["notebook"], "ok": False, "kernel_retried": False}
+    start_timeout = task.get("start_timeout", START_TIMEOUT)
     try:
         import papermill
 
@@ -167,15 +197,18 @@ def execute_notebook(task: dict[str, Any]) -> dict[str, Any]:
                     kernel_name=KERNEL_NAME,
                     progress_bar=False,
                     cwd=task["cwd"],
-                    start_timeout=task.get("start_timeout", 120),
+                    start_timeout=start_timeout,
                     execution_timeout=task.get("cell_timeout"),
                 )
                 break
             except RuntimeError as error:
-                # A kernel that dies while starting (e.g. on a heavily loaded machine) ran none of
-                # the notebook's code, so starting it once more is safe; any other error is reported.
-                if attempt == 2 or "Kernel died before replying to kernel_info" not in str(error):
+                # A kernel that did not start (e.g. on a heavily loaded machine) ran none of the
+                # notebook's code, so starting it once more is safe; any other error is reported.
+                if not kernel_did_not_start(error):
                     raise
+                if attempt == 2:
+                    raise KernelDidNotStart(kernel_start_failure(error, start_timeout)) from error
+                result["kernel_retried"] = True
         tidy_executed_notebook(Path(task["output"]), task["notebook"])
         result["ok"] = True
     except Exception as error:  # noqa: BLE001 - every failure is reported, none raised
@@ -228,7 +261,9 @@ def run_notebooks(
             durations[name] = result["seconds"]
             stem = Path(name).stem
             mark = "✓" if result["ok"] else "✗"
-            progress(f"[{done}/{total}] {stem} {mark} {format_seconds(result['seconds'])}")
+            retried = " (its kernel did not start at the first try, so it was started again)" \
+                if result["ok"] and result.get("kernel_retried") else ""
+            progress(f"[{done}/{total}] {stem} {mark} {format_seconds(result['seconds'])}{retried}")
             if not result["ok"]:
                 index = result.get("cell_index")
                 failures[name] = NotebookFailure(

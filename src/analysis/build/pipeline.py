@@ -17,6 +17,10 @@
    site index and the edition stamps;
 7. print the PDF again when the edition it replaced had one (with the same options), or
    when asked to (``pdf=True``): publishing replaces the folder the PDF was in.
+
+From staging to the end, the build holds its edition's lock (a second build of the same
+edition stops at once), and every process it starts (notebook workers, kernels, Jupyter Book,
+Chromium) ends with it, even when it is killed (``analysis.build.lock``).
 """
 from __future__ import annotations
 
@@ -37,8 +41,9 @@ from analysis.build.pdf_contents import PdfOptions, printed_options
 from analysis.build.execute import format_seconds, run_notebooks
 from analysis.build.failures import BuildFailed, NotebookFailure
 from analysis.build.jupyterbook import BUILD_LOG_NAME, build_html
+from analysis.build.lock import edition_lock, processes_end_with_build
 from analysis.build.parameters import area_name, check_parameters
-from analysis.build.publish import publish
+from analysis.build.publish import DISK_FULL, publish, tidy_interrupted
 from analysis.build.stage import STAGE_DATA_FOLDER, STAGE_JUPYTER_FOLDER, Stage, install_kernelspec, stage_book
 from analysis.config import DATA_DIR, PROJECT_ROOT, SITE_DIR, STAGE_DIR
 from analysis.inputs.catalogue import load_sections
@@ -199,6 +204,33 @@ def check_publishable(html_dir: Path, manifest_path: Path, stage_dir: Path, labe
                           + f"\nThe built HTML is kept for inspection in {html_dir}", stage_dir=stage_dir)
 
 
+class FullDiskReport:
+    """A ``with`` block that reports a full disk anywhere in the build as the BuildFailed it is
+    (not an OSError traceback), saying whether the new edition had been published by then
+    (``published``, set once it is). A full disk while copying into the site is reported by
+    publish() itself."""
+
+    def __init__(self, stage_dir: Path, site_dir: Path, label: str):
+        self.stage_dir, self.site_dir, self.label = stage_dir, site_dir, label
+        self.published: Path | None = None
+
+    def __enter__(self) -> "FullDiskReport":
+        return self
+
+    def __exit__(self, kind, error, traceback) -> bool:
+        if not isinstance(error, OSError) or error.errno not in DISK_FULL:
+            return False
+        where = f": {error.filename}" if error.filename else ""
+        state = (f"The new edition is published at {self.published}, but the site index or the edition "
+                 f"stamps may be out of date" if self.published
+                 else "Nothing was published: the published site is as it was")
+        raise BuildFailed(
+            f"a disk this build writes to is full ({error.strerror}{where}), so the build of {self.label} "
+            f"stopped. {state}. Free some space on the disk holding the stage folder {self.stage_dir} "
+            f"or the site folder {self.site_dir} (df -h shows how much is left), then build again.",
+            stage_dir=self.stage_dir) from error
+
+
 def _default_progress(message: str) -> None:
     try:
         print(message, flush=True)
@@ -253,75 +285,81 @@ def build_edition(
     validate_inputs(year, area_code, data_folder, progress)
     inputs = run_manifest.hash_inputs(data_folder or DATA_DIR, year, area_code)
 
-    # 2. Stage.
-    make_title = edition_title or default_edition_title
-    kind = edition_kind(area_code, data_folder)
-    staged = stage_book(book_root, stage_dir,
-                        lambda title: make_title(title=title, year=year, area_code=area_code, area_name=name,
-                                                 data_dir=data_folder), kind,
-                        sections_not_reported(area_code, kind, data_folder))
-    install_kernelspec(stage_dir / STAGE_JUPYTER_FOLDER)
-    progress(f"Staged the book in {stage_dir}")
+    # From here on: one build of the edition at a time, and every process the build starts ends
+    # with it, even when it is killed (analysis.build.lock).
+    full_disk = FullDiskReport(stage_dir, site_dir, label)
+    with full_disk, edition_lock(stage_root, area_code, year), processes_end_with_build():
+        tidy_interrupted(site_dir, area_code, year)  # after a publish of this edition killed part way
 
-    # 3. Execute the sections.
-    parameters = {"year": year, "area_code": area_code, "data_dir": str(data_folder) if data_folder else "",
-                  **(extra_parameters or {})}
-    tasks = notebook_tasks(staged, parameters, cell_timeout)
-    sections = [task for task in tasks if not task["notebook"].startswith(ASSURANCE_NOTEBOOKS)]
-    durations = execute(sections, jobs, staged, label, progress, staged.problems)
+        # 2. Stage.
+        make_title = edition_title or default_edition_title
+        kind = edition_kind(area_code, data_folder)
+        staged = stage_book(book_root, stage_dir,
+                            lambda title: make_title(title=title, year=year, area_code=area_code, area_name=name,
+                                                     data_dir=data_folder), kind,
+                            sections_not_reported(area_code, kind, data_folder))
+        install_kernelspec(stage_dir / STAGE_JUPYTER_FOLDER)
+        progress(f"Staged the book in {stage_dir}")
 
-    # 4. Manifest, then the assurance pages that read it.
-    manifest = run_manifest.create_manifest(
-        parameters={"year": year, "area_code": area_code, "area_name": name, "jobs": jobs,
-                    "data_dir": parameters["data_dir"], **({"extra": extra_parameters} if extra_parameters else {})},
-        inputs=inputs, repo_root=book_root, build_started=build_started, notebook_seconds=durations,
-        extra={"title": staged_title(stage_dir), "edition_kind": kind,
-               "local_authorities": authorities_of(area_code, data_folder),
-               "notebooks": [relative for relative, _ in staged.notebooks]},
-    )
-    manifest_path = run_manifest.write_manifest(manifest, stage_dir / run_manifest.MANIFEST_NAME)
-    progress(f"Wrote the run manifest {manifest_path}")
-    execute([task for task in tasks if task not in sections], jobs, staged, label, progress)
+        # 3. Execute the sections.
+        parameters = {"year": year, "area_code": area_code, "data_dir": str(data_folder) if data_folder else "",
+                      **(extra_parameters or {})}
+        tasks = notebook_tasks(staged, parameters, cell_timeout)
+        sections = [task for task in tasks if not task["notebook"].startswith(ASSURANCE_NOTEBOOKS)]
+        durations = execute(sections, jobs, staged, label, progress, staged.problems)
 
-    # 5. HTML, checked for record-level data.
-    log_path = stage_dir / BUILD_LOG_NAME
-    progress(f"Building the HTML with Jupyter Book (log: {log_path})")
-    html_started = time.perf_counter()
-    html_dir = build_html(stage_dir, log_path)
-    html_seconds = time.perf_counter() - html_started
-    manifest["html_build_seconds"] = round(html_seconds, 2)
-    run_manifest.write_manifest(manifest, manifest_path)
-    check_publishable(html_dir, manifest_path, stage_dir, label)
+        # 4. Manifest, then the assurance pages that read it.
+        manifest = run_manifest.create_manifest(
+            parameters={"year": year, "area_code": area_code, "area_name": name, "jobs": jobs,
+                        "data_dir": parameters["data_dir"], **({"extra": extra_parameters} if extra_parameters else {})},
+            inputs=inputs, repo_root=book_root, build_started=build_started, notebook_seconds=durations,
+            extra={"title": staged_title(stage_dir), "edition_kind": kind,
+                   "local_authorities": authorities_of(area_code, data_folder),
+                   "notebooks": [relative for relative, _ in staged.notebooks]},
+        )
+        manifest_path = run_manifest.write_manifest(manifest, stage_dir / run_manifest.MANIFEST_NAME)
+        progress(f"Wrote the run manifest {manifest_path}")
+        execute([task for task in tasks if task not in sections], jobs, staged, label, progress)
 
-    # 6. Publish, index, stamps. The PDF in the folder being replaced goes with it: note how it was printed.
-    old_pdf = site_dir / area_code / year / edition_pdf.pdf_name(area_code, year)
-    had_pdf = old_pdf.is_file()
-    pdf_options = printed_options(old_pdf) or (PdfOptions() if pdf else None)
-    published = publish(html_dir, manifest_path, site_dir, area_code, year)
-    site_index.write_site_index(site_dir)
-    stamp_area(site_dir, area_code)
-    progress(f"Published the book at {published / 'index.html'}")
+        # 5. HTML, checked for record-level data.
+        log_path = stage_dir / BUILD_LOG_NAME
+        progress(f"Building the HTML with Jupyter Book (log: {log_path})")
+        html_started = time.perf_counter()
+        html_dir = build_html(stage_dir, log_path)
+        html_seconds = time.perf_counter() - html_started
+        manifest["html_build_seconds"] = round(html_seconds, 2)
+        run_manifest.write_manifest(manifest, manifest_path)
+        check_publishable(html_dir, manifest_path, stage_dir, label)
 
-    # 7. The PDF.
-    pdf_path = None
-    if pdf_options is not None:
-        why = "the edition it replaced had one" if had_pdf else "asked for"
-        progress(f"Printing the PDF ({why})")
-        try:
-            pdf_path = edition_pdf.make_pdf(year, area_code, stage_root=stage_root, site_dir=site_dir,
-                                            options=pdf_options, progress=progress)
-        except edition_pdf.PdfFailed as error:
-            raise edition_pdf.PdfFailed(
-                f"the {label} edition is built and published at {published / 'index.html'}, but its PDF "
-                f"could not be printed: {error}. Once that is put right, print it with python -m analysis pdf --year {year} "
-                f"--area {area_code}" + (" --appendices" if pdf_options.appendices else ""),
-                stage_dir=stage_dir) from error
-    total = time.perf_counter() - clock
-    progress(f"Built in {format_seconds(total)}. The book is at {published / 'index.html'}")
-    progress(f"Site index: {site_dir / site_index.INDEX_NAME}")
-    return BuildResult(
-        year=year, area_code=area_code, html_dir=published, stage_dir=stage_dir,
-        manifest_path=published / run_manifest.MANIFEST_NAME, site_index=site_dir / site_index.INDEX_NAME,
-        log_path=log_path, durations=durations, html_seconds=html_seconds, total_seconds=total,
-        pdf_path=pdf_path,
-    )
+        # 6. Publish, index, stamps. The PDF in the folder being replaced goes with it: note how it was printed.
+        old_pdf = site_dir / area_code / year / edition_pdf.pdf_name(area_code, year)
+        had_pdf = old_pdf.is_file()
+        pdf_options = printed_options(old_pdf) or (PdfOptions() if pdf else None)
+        published = full_disk.published = publish(html_dir, manifest_path, site_dir, area_code, year)
+        site_index.write_site_index(site_dir)
+        stamp_area(site_dir, area_code)
+        progress(f"Published the book at {published / 'index.html'}")
+
+        # 7. The PDF.
+        pdf_path = None
+        if pdf_options is not None:
+            why = "the edition it replaced had one" if had_pdf else "asked for"
+            progress(f"Printing the PDF ({why})")
+            try:
+                pdf_path = edition_pdf.make_pdf(year, area_code, stage_root=stage_root, site_dir=site_dir,
+                                                options=pdf_options, progress=progress)
+            except edition_pdf.PdfFailed as error:
+                raise edition_pdf.PdfFailed(
+                    f"the {label} edition is built and published at {published / 'index.html'}, but its PDF "
+                    f"could not be printed: {error}. Once that is put right, print it with python -m analysis pdf --year {year} "
+                    f"--area {area_code}" + (" --appendices" if pdf_options.appendices else ""),
+                    stage_dir=stage_dir) from error
+        total = time.perf_counter() - clock
+        progress(f"Built in {format_seconds(total)}. The book is at {published / 'index.html'}")
+        progress(f"Site index: {site_dir / site_index.INDEX_NAME}")
+        return BuildResult(
+            year=year, area_code=area_code, html_dir=published, stage_dir=stage_dir,
+            manifest_path=published / run_manifest.MANIFEST_NAME, site_index=site_dir / site_index.INDEX_NAME,
+            log_path=log_path, durations=durations, html_seconds=html_seconds, total_seconds=total,
+            pdf_path=pdf_path,
+        )
