@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help book test test-fast screenshots pdf validate new-edition new-partnership import-national fetch-national verify clean
+.PHONY: help book test test-fast screenshots pdf validate new-edition new-partnership import-national fetch-national committee-paper verify clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -53,6 +53,9 @@ import-national: $(STAMP) ## Import national statistics from SOURCE (a folder of
 
 fetch-national: $(STAMP) ## Download the pinned national statistics (data/national-sources.json) from EES and import them; CHECK=1 lists newer versions and their changes only, UPDATE=1 takes the newest
 	$(BIN)/python -m analysis fetch-national$(if $(CHECK), --check)$(if $(UPDATE), --update)
+
+committee-paper: $(STAMP) ## Write the council's cover report to the scrutiny committee for YEAR and AREA, as Word and PDF with the book as Appendix 1 (run make book first)
+	$(BIN)/python -m analysis committee-paper --year $(YEAR)$(AREA_OPTION)
 
 verify: $(STAMP) ## Rebuild YEAR in a temporary folder and report any difference
 	$(BIN)/python -m analysis verify --year $(YEAR)$(AREA_OPTION)

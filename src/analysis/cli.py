@@ -531,6 +531,53 @@ def run_pdf(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------
+# committee-paper
+# --------------------------------------------------------------------------
+
+
+def add_committee_paper_command(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "committee-paper",
+        help="write the council's cover report to the scrutiny committee, as Word and PDF",
+        description=(
+            "Make the committee paper of an edition that has been built (run `build` first): the\n"
+            "council's cover report to its scrutiny committee, from the partnership's own text in\n"
+            "data/partnerships/<id>/<year>/committee_paper.md with every figure filled from the\n"
+            "edition's data. Written into the published edition as\n"
+            f"  {display_path(SITE_DIR)}/<area>/<year>/committee-paper-<area>-<year>.docx (Word)\n"
+            f"  {display_path(SITE_DIR)}/<area>/<year>/committee-paper-<area>-<year>.pdf\n"
+            "The PDF has the book's PDF as Appendix 1 (printed first if there is none yet).\n"
+            "Rebuilding the edition makes the paper again. Needs Chromium for the PDF."
+        ),
+        epilog=(
+            "examples:\n"
+            f"  {PROG} committee-paper --year 2024-25\n"
+            "\n"
+            "exit codes: 0 written; 1 the edition is not built, the paper's text has a problem or\n"
+            "printing failed; 2 bad parameters."
+        ),
+        formatter_class=_HelpFormatter,
+    )
+    parser.add_argument("--year", required=True, metavar="YYYY-YY",
+                        help="partnership (financial) year of the edition, e.g. 2024-25 (required)")
+    parser.add_argument("--area", default=None, metavar="CODE",
+                        help=f"ONS code of the local authority area or a partnership's id ({DEFAULT_AREA_HELP})")
+    parser.add_argument("--stage-dir", default=STAGE_DIR, type=Path, metavar="PATH",
+                        help=f"where the edition was staged by `build` (default: {display_path(STAGE_DIR)})")
+    parser.add_argument("--site-dir", default=SITE_DIR, type=Path, metavar="PATH",
+                        help=f"where the edition is published (default: {display_path(SITE_DIR)})")
+    parser.set_defaults(handler=run_committee_paper)
+
+
+def run_committee_paper(args: argparse.Namespace) -> int:
+    from analysis.build.committee_paper import make_committee_paper
+
+    make_committee_paper(args.year, args.area, stage_root=args.stage_dir.expanduser().resolve(),
+                         site_dir=args.site_dir.expanduser().resolve())
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------
 # Parser and entry point
 # --------------------------------------------------------------------------
 
@@ -544,6 +591,7 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     add_fetch_national_command,
     add_verify_command,
     add_pdf_command,
+    add_committee_paper_command,
 ]
 
 

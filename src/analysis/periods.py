@@ -73,6 +73,9 @@ class ReportYear:
     def previous(self) -> "ReportYear":
         return ReportYear(self.start - 1)
 
+    def next(self) -> "ReportYear":
+        return ReportYear(self.start + 1)
+
     def __str__(self) -> str:
         return self.label
 

@@ -227,14 +227,18 @@ def test_every_table_fits_the_printed_width(printed_with_appendices, browser):
 # --------------------------------------------------------------------------
 
 
-def test_a_rebuild_prints_the_pdf_again_with_the_same_options(request, tmp_path):
+def test_a_rebuild_prints_the_pdf_and_makes_the_committee_paper_again(request, tmp_path):
     chromium_or_skip()
+    from analysis.build.committee_paper import make_committee_paper
     from analysis.build.pipeline import build_edition
 
     built = _copy_edition(request.getfixturevalue("camden_edition"), tmp_path)
     options = PdfOptions(appendices=True, committee_date=COMMITTEE_DATE)
     path = pdf.make_pdf(YEAR, AREA, stage_root=tmp_path / "stage", site_dir=tmp_path / "site", options=options,
                         progress=None)
+    paper_docx, paper_pdf = make_committee_paper(YEAR, AREA, stage_root=tmp_path / "stage",
+                                                 site_dir=tmp_path / "site", progress=None)
+    paper_docx.write_bytes(b"an old paper")  # so that the test can see it is made again
     before = _read(path)[0].metadata["/CreationDate"]
     messages: list[str] = []
     result = build_edition(YEAR, AREA, stage_root=tmp_path / "stage", site_dir=tmp_path / "site",
@@ -243,6 +247,8 @@ def test_a_rebuild_prints_the_pdf_again_with_the_same_options(request, tmp_path)
     assert _read(path)[0].metadata["/CreationDate"] != before, "the PDF is the old one"
     assert printed_options(path) == options
     assert any("Printing the PDF (the edition it replaced had one)" in m for m in messages)
+    assert any("Making the committee paper again" in m for m in messages)
+    assert paper_pdf.is_file() and paper_docx.read_bytes().startswith(b"PK")
     assert not list(built.html_dir.parent.parent.parent.glob(".*-*"))  # no half-published folders
 
 
@@ -296,3 +302,63 @@ def test_screenshots_of_two_pdf_pages_at_both_sizes(printed):
                 assert image.width == width and image.height > width, (picture, image.size)
                 # A printed page, not a blank one: dark text on most of it.
                 assert sum(image.convert("L").histogram()[:128]) > 500, f"{picture} looks blank"
+
+
+# --------------------------------------------------------------------------
+# The committee paper (python -m analysis committee-paper), with the book as Appendix 1
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def committee_paper(printed):
+    from analysis.build.committee_paper import make_committee_paper
+
+    book_pdf, built, book_reader, _, _, _ = printed
+    messages: list[str] = []
+    docx_path, pdf_path = make_committee_paper(YEAR, AREA, stage_root=built.root / "stage",
+                                               site_dir=built.root / "site", progress=messages.append)
+    reader, pages = _read(pdf_path)
+    return SimpleNamespace(docx=docx_path, pdf=pdf_path, reader=reader, pages=pages,
+                           book_pages=len(book_reader.pages), messages=messages, built=built)
+
+
+def test_the_committee_paper_is_written_into_the_published_edition_in_word_and_pdf(committee_paper):
+    assert committee_paper.docx == committee_paper.built.html_dir / f"committee-paper-{AREA}-{YEAR}.docx"
+    assert committee_paper.pdf == committee_paper.built.html_dir / f"committee-paper-{AREA}-{YEAR}.pdf"
+    assert committee_paper.docx.stat().st_size > 10_000
+
+
+def test_the_committee_papers_pdf_is_the_paper_then_the_book_with_a_bookmark_each(committee_paper):
+    reader, pages = committee_paper.reader, committee_paper.pages
+    paper_pages = next(n for n, text in enumerate(pages) if "Report ends" in text) + 1
+    assert len(pages) == paper_pages + committee_paper.book_pages
+    top = [item for item in reader.outline if not isinstance(item, list)]
+    assert [item.title for item in top] == ["Camden Safeguarding Children Partnership – Annual Report 2024-25",
+                                            "Appendix 1: Camden Safeguarding Children Partnership Annual Report 2024-25"]
+    assert [reader.get_destination_page_number(item) for item in top] == [0, paper_pages]
+    first = pages[0]
+    for words in ("London Borough of Camden", "Children, Schools and Families Scrutiny Committee",
+                  "9 December 2025", "Summary of report", "Recommendations"):
+        assert words in first, words
+    paper_text = "\n".join(pages[:paper_pages])
+    assert "There were 8,583 referrals" in re.sub(r"\s+", " ", paper_text)
+    assert re.findall(r"\b20\d\d-\s*\n\s*\d\d\b", paper_text) == []
+    assert "{" not in paper_text and "**" not in paper_text
+
+
+def test_screenshots_of_the_committee_papers_first_page_at_both_sizes(committee_paper):
+    import subprocess
+
+    from PIL import Image
+
+    from browser_support import SCREENSHOT_DIR
+
+    pdftoppm = shutil.which("pdftoppm")
+    assert pdftoppm, "pdftoppm (poppler-utils) is needed to picture the paper (.ci/run installs it)"
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    for size, width in (("desktop", 1366), ("phone", 390)):
+        target = SCREENSHOT_DIR / f"committee-paper-{size}"
+        subprocess.run([pdftoppm, "-f", "1", "-l", "1", "-singlefile", "-png", "-scale-to-x", str(width),
+                        "-scale-to-y", "-1", str(committee_paper.pdf), str(target)], check=True)
+        with Image.open(target.with_suffix(".png")) as image:
+            assert image.width == width and sum(image.convert("L").histogram()[:128]) > 500

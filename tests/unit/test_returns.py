@@ -28,7 +28,8 @@ def test_new_edition_creates_a_return_per_partner_in_both_formats(created):
     folder = data / "partnerships" / "camden" / "2025-26"
     assert result.folder == folder
     names = sorted(p.relative_to(folder).as_posix() for p in result.files)
-    assert names == sorted(["README.md", "claims.csv", "documents.csv", "lists.csv"]
+    # The committee paper is last year's, copied as a starting point.
+    assert names == sorted(["README.md", "claims.csv", "committee_paper.md", "documents.csv", "lists.csv"]
                            + [f"returns/{p}.{ext}" for p in PARTNERS for ext in ("csv", "xlsx")])
     assert result.previous_year == "2024-25"
     report = result.report()
@@ -229,3 +230,18 @@ def test_a_file_that_is_not_a_workbook(tmp_path):
     path = _write(tmp_path / "r.xlsx", "indicator_id,value\n")
     (problem,) = read_xlsx_table(path).problems
     assert str(problem).startswith(f"{path}: the file is named .xlsx but is not an Excel workbook (it looks like text")
+
+
+def test_the_committee_paper_is_last_years_marked_as_a_copy_and_refused_until_its_dates_are_this_years(created):
+    from analysis.inputs.committee_paper import paper_path, paper_problems, read_paper
+    from analysis.inputs.edition import PartnershipData
+
+    data, result = created
+    copied = read_paper(paper_path(result.folder))
+    last_year = read_paper(paper_path(data / "partnerships" / "camden" / "2024-25"))
+    assert copied.sections == last_year.sections and copied.details == last_year.details
+    assert "# Copied from the 2024-25 paper by new-edition" in paper_path(result.folder).read_text(encoding="utf-8")
+    edition = PartnershipData("2024-25", None, data)
+    problems = paper_problems(copied, edition.catalogue, edition.list_catalogue, edition.figures, "2025-26")
+    assert [(p.column, "before the end of the 2025-26 year" in p.rule) for p in problems] == [("committee_date", True)]
+    assert paper_problems(last_year, edition.catalogue, edition.list_catalogue, edition.figures, "2024-25") == []

@@ -231,3 +231,14 @@ def load_manifest(path: Path) -> dict[str, Any]:
     if not isinstance(manifest, dict) or "parameters" not in manifest:
         raise ValueError(f"{path} is not a run manifest (no 'parameters')")
     return manifest
+
+
+def published_parameters(edition: Path) -> dict[str, Any]:
+    """The build parameters recorded in a published edition's manifest (empty if it has none)."""
+    path = Path(edition) / MANIFEST_NAME
+    if not path.is_file():
+        return {}
+    try:
+        return dict(json.loads(path.read_text(encoding="utf-8")).get("parameters") or {})
+    except ValueError:
+        return {}

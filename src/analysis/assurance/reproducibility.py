@@ -112,9 +112,12 @@ STAGE_NOT_COMPARED = (
 )
 
 # Files of the published edition that are not compared: the PDF is printed from the
-# published HTML (which is compared) with its print date, by `python -m analysis pdf`.
+# published HTML (which is compared) with its print date, by `python -m analysis pdf`; the
+# committee paper is made from the same data and text by `python -m analysis committee-paper`.
 PUBLISHED_NOT_COMPARED = (
     "analysis-book-*.pdf",
+    "committee-paper-*.pdf",
+    "committee-paper-*.docx",
 )
 
 DECLARED_MARK = "<declared difference>"

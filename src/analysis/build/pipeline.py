@@ -16,7 +16,8 @@
    failed run never leaves a half-built edition over a good one; then regenerate the
    site index and the edition stamps;
 7. print the PDF again when the edition it replaced had one (with the same options), or
-   when asked to (``pdf=True``): publishing replaces the folder the PDF was in.
+   when asked to (``pdf=True``): publishing replaces the folder the PDF was in;
+8. make the committee paper again when the edition it replaced had one.
 
 From staging to the end, the build holds its edition's lock (a second build of the same
 edition stops at once), and every process it starts (notebook workers, kernels, Jupyter Book,
@@ -38,6 +39,7 @@ from analysis.assurance import privacy
 from analysis.assurance.edition import ASSURANCE_NOTEBOOKS
 from analysis.build import pdf as edition_pdf
 from analysis.build.pdf_contents import PdfOptions, printed_options
+from analysis.build.committee_paper import make_committee_paper, paper_name
 from analysis.build.execute import format_seconds, run_notebooks
 from analysis.build.failures import BuildFailed, NotebookFailure
 from analysis.build.jupyterbook import BUILD_LOG_NAME, build_html
@@ -46,6 +48,7 @@ from analysis.build.parameters import area_name, check_parameters
 from analysis.build.publish import DISK_FULL, publish, tidy_interrupted
 from analysis.build.stage import STAGE_DATA_FOLDER, STAGE_JUPYTER_FOLDER, Stage, install_kernelspec, stage_book
 from analysis.config import DATA_DIR, PROJECT_ROOT, SITE_DIR, STAGE_DIR
+from analysis.errors import InputError
 from analysis.inputs.catalogue import load_sections
 from analysis.inputs.partnership import partnership_for_area
 from analysis.inputs.validate import validate_for_build
@@ -335,6 +338,7 @@ def build_edition(
         old_pdf = site_dir / area_code / year / edition_pdf.pdf_name(area_code, year)
         had_pdf = old_pdf.is_file()
         pdf_options = printed_options(old_pdf) or (PdfOptions() if pdf else None)
+        had_paper = (site_dir / area_code / year / paper_name(area_code, year, "docx")).is_file()
         published = full_disk.published = publish(html_dir, manifest_path, site_dir, area_code, year)
         site_index.write_site_index(site_dir)
         stamp_area(site_dir, area_code)
@@ -354,6 +358,18 @@ def build_edition(
                     f"could not be printed: {error}. Once that is put right, print it with python -m analysis pdf --year {year} "
                     f"--area {area_code}" + (" --appendices" if pdf_options.appendices else ""),
                     stage_dir=stage_dir) from error
+
+        # 8. The committee paper, made again when the edition it replaced had one.
+        if had_paper:
+            progress("Making the committee paper again (the edition it replaced had one)")
+            try:
+                make_committee_paper(year, area_code, data_dir=data_folder, stage_root=stage_root,
+                                     site_dir=site_dir, progress=progress)
+            except (BuildFailed, InputError) as error:
+                raise BuildFailed(
+                    f"the {label} edition is built and published at {published / 'index.html'}, but its committee "
+                    f"paper could not be made again: {error}. Once that is put right, make it with python -m analysis "
+                    f"committee-paper --year {year} --area {area_code}", stage_dir=stage_dir) from error
         total = time.perf_counter() - clock
         progress(f"Built in {format_seconds(total)}. The book is at {published / 'index.html'}")
         progress(f"Site index: {site_dir / site_index.INDEX_NAME}")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from analysis.assurance.manifest import MANIFEST_NAME
+from analysis.assurance.manifest import MANIFEST_NAME, published_parameters
 from analysis.assurance.reproducibility import (
     DECLARED_DIFFERENCES, PUBLISHED_NOT_COMPARED, STAGE_NOT_COMPARED, Difference, compare_folders,
 )
@@ -93,17 +93,6 @@ def code_changed(published_manifest: Path, rebuilt_manifest: Path) -> str | None
     if a.get("dirty") != b.get("dirty") or a.get("uncommitted_sha256") != b.get("uncommitted_sha256"):
         return "the working tree's uncommitted changes differ between the published build and the rebuild"
     return None
-
-
-def published_parameters(edition: Path) -> dict[str, Any]:
-    """The build parameters recorded in a published edition's manifest (empty if it has none)."""
-    path = Path(edition) / MANIFEST_NAME
-    if not path.is_file():
-        return {}
-    try:
-        return dict(json.loads(path.read_text(encoding="utf-8")).get("parameters") or {})
-    except ValueError:
-        return {}
 
 
 def mirror_other_editions(site_dir: Path, area_code: str, year: str, target_site: Path) -> list[str]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.config import data_paths, display_path
+from analysis.inputs.committee_paper import paper_path
 from analysis.inputs.catalogue import load_catalogue, load_list_catalogue
 from analysis.inputs.partnership import edition_partnership, reported_catalogues
 from analysis.errors import ParameterError
@@ -164,6 +165,10 @@ def _readme(year: ReportYear, rows: dict[str, list[dict[str, str]]], list_catalo
         "   makes that national statistics could test (which way a figure moved, a level against",
         "   England), with its exact quote; the book checks each one (see data/partnerships/README.md",
         "   and the README's Data section). Leave it with its header only if there are none.",
+        "5. **Committee paper** (`committee_paper.md`, when last year's edition had one): the council's",
+        "   cover report to its scrutiny committee, copied from last year's. Bring its details, dates",
+        "   and words up to date; its figures are placeholders filled from this year's data. Then",
+        f"   `python -m analysis committee-paper --year {label}` writes it as Word and PDF.",
         "",
         "Then check everything:",
         "",
@@ -209,6 +214,18 @@ def _readme(year: ReportYear, rows: dict[str, list[dict[str, str]]], list_catalo
         lines.append(f"| `{item.list_id}` | {item.title} | {item.required} |")
     lines.append("")
     return "\n".join(lines)
+
+
+def _copy_committee_paper(previous_folder: Path, folder: Path, year: ReportYear) -> None:
+    """Last year's committee paper as this year's starting point, marked as a copy (its dates
+    are last year's, and the paper is refused until they are this year's)."""
+    previous = paper_path(previous_folder)
+    if not previous.is_file():
+        return
+    lines = previous.read_text(encoding="utf-8-sig").splitlines()
+    note = (f"# Copied from the {year.previous().label} paper by new-edition: bring the details, the dates and "
+            f"the words up to date for {year.label}. The figures fill themselves in.")
+    paper_path(folder).write_text("\n".join(lines[:1] + [note] + lines[1:]) + "\n", encoding="utf-8")
 
 
 def new_edition(year: str, data_dir: Path | str | None = None, area: str | None = None) -> NewEdition:
@@ -260,6 +277,7 @@ def new_edition(year: str, data_dir: Path | str | None = None, area: str | None 
              "publisher": "", "date": "", "location": f"{RETURNS_FOLDER}/{partner}.csv or .xlsx"}
             for partner in sorted(rows)
         ])
+        _copy_committee_paper(previous_folder, building, report_year)
         (building / "README.md").write_text(
             _readme(report_year, rows, list_catalogue, previous.year if previous else None), encoding="utf-8")
         if folder.exists():
