@@ -181,8 +181,14 @@ def apply_change(edition: Path, change: dict) -> None:
         path.write_text(change["text"], encoding=change.get("encoding", "utf-8"))
     elif action == "copy":
         (edition / change["to"]).write_bytes(path.read_bytes())
-    elif action == "move":
+    elif action == "move":  # into a folder too, made if needed
+        (edition / change["to"]).parent.mkdir(parents=True, exist_ok=True)
         os.replace(path, edition / change["to"])
+    elif action == "append_text":  # a line at the end of a CSV file, in its encoding
+        data = path.read_bytes()
+        encoding = _encoding_of(data)
+        text = data.decode(encoding)
+        path.write_bytes((text.rstrip("\r\n") + "\r\n" + change["text"] + "\r\n").encode(encoding))
     elif action == "delete":
         path.unlink()
     elif action == "symlink":  # the file becomes a link to a copy outside the edition (or nowhere)
@@ -216,6 +222,38 @@ def apply_change(edition: Path, change: dict) -> None:
         sheet.insert_rows(1)
         sheet.cell(1, 1).value = change["text"]
         workbook.save(path)
+    elif action == "set_coordinate":  # one cell of a workbook by its address, e.g. XFD1048576
+        workbook, sheet = _sheet(path, change)
+        sheet[change["cell"]] = change["value"]
+        workbook.save(path)
+    elif action == "hide_sheet":  # another sheet made active first: Excel cannot hide the active sheet
+        workbook, sheet = _sheet(path, change)
+        workbook.active = next(i for i, ws in enumerate(workbook.worksheets) if ws is not sheet)
+        sheet.sheet_state = "hidden"
+        workbook.save(path)
+    elif action == "merge_cells":
+        workbook, sheet = _sheet(path, change)
+        sheet.merge_cells(change["cells"])
+        workbook.save(path)
+    elif action == "copy_sheet":  # a copy of the figures sheet under another name, one cell changed on the original
+        workbook, sheet = _sheet(path, change)
+        workbook.copy_worksheet(sheet).title = change["to"]
+        if "where" in change:
+            sheet.cell(_xlsx_row(sheet, change), _xlsx_column(sheet, change["column"])).value = change["value"]
+        workbook.save(path)
+    elif action == "pad_sheet_xml":  # the sheet's XML padded with spaces: small file, huge when unpacked
+        import zipfile
+
+        members = {}
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                members[info.filename] = archive.read(info.filename)
+        xml = members["xl/worksheets/sheet1.xml"]
+        at = xml.index(b"</sheetData>")
+        members["xl/worksheets/sheet1.xml"] = xml[:at] + b" " * change["bytes"] + xml[at:]
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, content in members.items():
+                archive.writestr(name, content)
     elif action == "rename_sheet":
         workbook = load_workbook(path)
         workbook[change["sheet"]].title = change["to"]

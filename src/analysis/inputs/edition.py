@@ -59,6 +59,7 @@ class Collected:
     # as the error already says what is wrong.
     errored_indicators: set[str] = field(default_factory=set)
     unreadable_partners: set[str] = field(default_factory=set)
+    filled_returns: dict[str, str] = field(default_factory=dict)  # partner -> the return file read
 
     @property
     def has_figures(self) -> bool:
@@ -200,10 +201,16 @@ class _Collector:
         filled: dict[str, str] = {}
         # Blank rows of templates nobody filled in: a missing value is pointed at the row of a
         # filled-in return when there is one (the Excel return rather than its unused CSV twin).
-        template_blank_rows: dict[str, tuple[str, str | None, int]] = {}
+        template_blank_rows: dict[str, tuple[str, tuple[str, str | None, int]]] = {}
+        partners = set(self.catalogue["partner"])
         for path in return_files(folder):
-            table = read_table(path)
             partner = path.stem.lower()
+            if partner not in partners:
+                result.errors.append(InputProblem(
+                    display_path(path), f"not read: a return is named after its partner, and {path.stem!r} is not one "
+                    f"(the partners are: {', '.join(sorted(partners))}). Rename it, e.g. council{path.suffix}"))
+                continue
+            table = read_table(path)
             if not table.columns or not self.columns_ok(table, RETURN_REQUIRED_COLUMNS, RETURN_COLUMNS):
                 if not table.columns:
                     result.errors += table.problems
@@ -220,7 +227,7 @@ class _Collector:
                 for row in table.rows:
                     indicator = row.get("indicator_id")
                     if indicator:
-                        template_blank_rows.setdefault(indicator, (table.file, table.sheet, row.row))
+                        template_blank_rows.setdefault(indicator, (partner, (table.file, table.sheet, row.row)))
                 continue
             if partner in filled:
                 result.errors.append(InputProblem(
@@ -229,6 +236,7 @@ class _Collector:
                     "(or save the unused template back empty)", None, None, None, table.sheet))
                 continue
             filled[partner] = table.file
+            result.filled_returns[partner] = table.file
             fractions = self.percentages_as_fractions(table)
             if fractions:
                 result.warnings.append(InputProblem(
@@ -239,8 +247,10 @@ class _Collector:
             result.sources.append(table.file)
             where = f"{table.file}" + (f" (sheet {table.sheet})" if table.sheet else f" ({table.encoding})")
             result.notes.append(f"read {where}: {sum(1 for r in table.rows if r.get('value'))} values")
-        for indicator, where in template_blank_rows.items():
-            result.blank_rows.setdefault(indicator, where)
+        # A template nobody filled in is pointed at only when its partner filled in no other return.
+        for indicator, (partner, where) in template_blank_rows.items():
+            if partner not in filled:
+                result.blank_rows.setdefault(indicator, where)
         for path in other_files_in_returns(folder):
             if path.suffix.lower() in (".xls", ".xlsm", ".ods", ".numbers"):
                 result.errors.append(InputProblem(
@@ -257,8 +267,20 @@ class _Collector:
         table = read_csv_table(path)
         # Documents may carry more columns (licence, ...): only the two the book uses are checked.
         if self.columns_ok(table, DOCUMENT_REQUIRED_COLUMNS, DOCUMENT_COLUMNS + table.columns):
-            self.result.documents = {row.get("document_id"): row.get("title") for row in table.rows
-                                     if row.get("document_id")}
+            documents: dict[str, tuple[str, int]] = {}
+            for row in table.rows:
+                document_id = row.get("document_id")
+                if not document_id:
+                    self.result.errors.append(table.problem(
+                        "document_id is blank: every document needs its id, as figures and lists name it",
+                        row.row, "document_id"))
+                elif document_id in documents:
+                    self.result.errors.append(table.problem(
+                        f"the same document_id appears more than once (first in row {documents[document_id][1]}): "
+                        "keep one row for each document", row.row, "document_id", document_id))
+                else:
+                    documents[document_id] = (row.get("title"), row.row)
+            self.result.documents = {document_id: title for document_id, (title, _) in documents.items()}
 
     def finish(self) -> Collected:
         if self.records:
@@ -357,6 +379,10 @@ def _check_lists(table: ReadTable, list_catalogue: pd.DataFrame, result: Collect
                                                row.row, "position", f"{list_id} {position}"))
             continue
         seen[key] = row.row
+        if not row.get("period"):
+            result.errors.append(table.problem("period is blank: say which period the list covers (for example "
+                                               f"{year.label if year else '2024-25'})", row.row, "period"))
+            continue
         if year is not None and _ended_before(row.get("period"), year):
             stale.setdefault(list_id, (row.row, row.get("period")))
         record = {column: row.get(column) for column in LIST_COLUMNS}
@@ -364,6 +390,15 @@ def _check_lists(table: ReadTable, list_catalogue: pd.DataFrame, result: Collect
         record["source_file"] = table.file
         record["source_row"] = row.row
         records.append(record)
+    positions: dict[str, list[int]] = {}
+    for record in records:
+        positions.setdefault(record["list_id"], []).append(record["position"])
+    for list_id, numbers in positions.items():
+        missing = sorted(set(range(1, max(numbers) + 1)) - set(numbers))
+        if missing:
+            result.warnings.append(table.problem(
+                f"the list {list_id} has no item in position {', '.join(map(str, missing))} (it has "
+                f"{', '.join(map(str, sorted(numbers)))}): is an item missing?", None, "position", list_id))
     for list_id, (number, period) in stale.items():
         result.warnings.append(table.problem(
             f"the list {list_id} is for {period}, which ended before this edition's year {year.label}: "

@@ -8,12 +8,20 @@ input table. The value found is never repeated in full in the message (it is mas
 """
 from __future__ import annotations
 
+import re
+
 from analysis.person_level import person_field, value_findings
 from analysis.errors import InputProblem
 from analysis.inputs.readers import ReadTable
 
 RULE_PERSONAL_DATA = ("looks like personal data about a child or family: {what}. The book holds aggregate "
                       "figures only; delete it from the file (and from any copy sent by email)")
+RULE_CONTACT = ("looks like a person's contact details: {what}. The notes and sources are published beside "
+                "the figure; delete them from the file")
+# Contact details of a named person: notes and sources are published as each figure's source.
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+UK_PHONE = re.compile(r"(?<![\d,.])(?:\+44\s?\(?0?\)?\s?|0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\d|[.,]\d)")
+TITLED_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+[A-Z][a-z]+(?:\s+[A-Z][a-z'-]+)?")
 RULE_PERSON_COLUMN = ("the column is named like personal data ({what}): the book holds aggregate figures only; "
                       "delete the column")
 
@@ -35,4 +43,19 @@ def personal_data_problems(table: ReadTable) -> list[InputProblem]:
             # upper case only, where lower-case runs are code and styles).
             for _, what in value_findings(text.upper()):
                 problems.append(table.problem(RULE_PERSONAL_DATA.format(what=what), row.row, name))
+            for what in _contact_details(text):
+                problems.append(table.problem(RULE_CONTACT.format(what=what), row.row, name))
     return problems
+
+
+def _contact_details(text: str) -> list[str]:
+    """What contact details a cell holds, masked: an email address, a phone number, a titled name."""
+    found = []
+    for match in EMAIL.finditer(text):
+        found.append(f"an email address ({match.group()[0]}***@{match.group().split('@')[1]})")
+    for match in UK_PHONE.finditer(text):
+        if sum(ch.isdigit() for ch in match.group()) in (10, 11, 12):
+            found.append(f"a phone number ({match.group()[:4]}***)")
+    for match in TITLED_NAME.finditer(text):
+        found.append(f"a person's name ({match.group().split()[0]} ***)")
+    return found

@@ -16,6 +16,8 @@ import codecs
 import csv
 import io
 import os
+import re
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -39,6 +41,8 @@ class SheetRow:
     # Columns whose cell could not be read as a value (formula, Excel error): already
     # reported, so the value rules skip them.
     unreadable: set[str] = field(default_factory=set)
+    # Columns whose workbook cell is formatted as a percentage (its number was multiplied by 100).
+    percent_formatted: set[str] = field(default_factory=set)
 
     def get(self, column: str) -> str:
         return self.values.get(column, "")
@@ -64,8 +68,37 @@ class ReadTable:
         return InputProblem(self.file, rule, row, shown, value, self.sheet)
 
 
+# Characters that cannot be seen: pasted from the web or Word, they make 'value' differ from 'value'.
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+# Characters that are not text (a NUL, Excel's end-of-file mark): a cell holding one is refused.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A cell is a number or a sentence or two; a cell this long was pasted by mistake.
+LONGEST_CELL = 10_000
+# Python's csv module refuses a cell over 131,072 characters with an error about the whole file;
+# reading up to 16 MB lets the cell rule above name the row and column instead.
+csv.field_size_limit(16 * 1024 * 1024)
+
+
+def clean_cell(text: str) -> str:
+    """A cell's text without surrounding spaces and invisible characters."""
+    return str(text).strip().strip(INVISIBLE).strip()
+
+
 def canonical(header: object) -> str:
-    return " ".join(str(header if header is not None else "").split()).lower().replace(" ", "_")
+    text = clean_cell(header if header is not None else "").replace("\u00a0", " ")
+    return " ".join(text.split()).lower().replace(" ", "_")
+
+
+def cell_problem(text: str) -> str | None:
+    """The rule a cell's text breaks whatever its column (a control character, a huge cell), or None."""
+    control = CONTROL.search(text)
+    if control:
+        return (f"the cell holds a character that is not text (code {ord(control.group()):#04x}, such as a NUL "
+                "or an end-of-file mark left by another program): retype the cell")
+    if len(text) > LONGEST_CELL:
+        return (f"the cell holds {len(text):,} characters (a value or a note is a sentence or two): was "
+                "something pasted into it by mistake?")
+    return None
 
 
 class UnreadableText(ValueError):
@@ -191,9 +224,23 @@ def read_csv_table(path: Path) -> ReadTable:
             table.problems.append(InputProblem(
                 table.file, "the row has more cells than the header row has columns", number,
                 column_letter(width), extra[0]))
-        values = {name: cell.strip() for name, cell in zip(table.columns, record) if name}
-        table.rows.append(SheetRow(number, values))
+        values = {name: clean_cell(cell) for name, cell in zip(table.columns, record) if name}
+        unreadable = set()
+        for name, cell in values.items():
+            rule = _unclosed_quote(cell, width) or cell_problem(cell)
+            if rule:
+                table.problems.append(table.problem(rule, number, name, cell[:60] + ("..." if len(cell) > 60 else "")))
+                unreadable.add(name)
+        table.rows.append(SheetRow(number, values, unreadable))
     return table
+
+
+def _unclosed_quote(cell: str, width: int) -> str | None:
+    """A cell that swallowed the rows after it: a quotation mark opened and never closed."""
+    if "\n" in cell and cell.count(",") >= width - 1:
+        return ("a quotation mark opens this cell and is never closed, so the rows after it were read into "
+                "the cell: close the quotation mark, or take it out")
+    return None
 
 
 # The first bytes of files that are not text: a workbook (.xlsx, a zip) and an encrypted or
@@ -264,7 +311,7 @@ def _cell_text(cell) -> str:
         return value.date().isoformat() if value.time() == time(0) else value.isoformat()
     if isinstance(value, (date, time)):
         return value.isoformat()
-    return str(value).strip()
+    return clean_cell(value)
 
 
 def read_xlsx_table(path: Path, sheet: str = RETURN_SHEET) -> ReadTable:
@@ -290,6 +337,7 @@ def read_xlsx_table(path: Path, sheet: str = RETURN_SHEET) -> ReadTable:
         if not start.startswith(ZIP_START):
             raise UnreadableText("the file is named .xlsx but is not an Excel workbook (it looks like text, such "
                                  "as a CSV file): name it .csv, or save it from Excel as an Excel Workbook (.xlsx)")
+        _check_unpacked_size(path)
         workbook = load_workbook(path, data_only=False)
     except UnreadableText as error:
         table.problems.append(InputProblem(table.file, str(error)))
@@ -300,15 +348,40 @@ def read_xlsx_table(path: Path, sheet: str = RETURN_SHEET) -> ReadTable:
             table.file, f"not a readable Excel workbook (.xlsx): {type(error).__name__}: {error}"))
         table.sheet = None
         return table
-    names = {name.strip().lower(): name for name in workbook.sheetnames}
-    if sheet.lower() not in names:
+    if not workbook.sheetnames:
+        table.problems.append(InputProblem(
+            table.file, "the workbook has no sheet that can be read: was it saved as \"Strict Open XML "
+                        "Spreadsheet\"? Save it as \"Excel Workbook (.xlsx)\""))
+        table.sheet = None
+        return table
+    matching = [name for name in workbook.sheetnames if name.strip().lower() == sheet.lower()]
+    if not matching:
         table.problems.append(InputProblem(
             table.file, f"the workbook has no sheet named {sheet!r} (it has: {', '.join(workbook.sheetnames)})"))
         table.sheet = None
         return table
-    worksheet = workbook[names[sheet.lower()]]
+    if len(matching) > 1:
+        table.problems.append(InputProblem(
+            table.file, f"{len(matching)} sheets are named {sheet!r} ({', '.join(repr(n) for n in matching)}): "
+                        f"keep the one with the figures and delete or rename the others"))
+        table.sheet = None
+        return table
+    worksheet = workbook[matching[0]]
     table.sheet = worksheet.title
-    rows = list(worksheet.iter_rows())
+    if worksheet.sheet_state != "visible":
+        table.warnings.append(InputProblem(
+            table.file, f"the sheet {worksheet.title!r} is hidden in Excel, and it is read: unhide it and check "
+                        "its figures", None, None, None, table.sheet))
+    far = _far_cells(worksheet)
+    if far:
+        table.problems.append(InputProblem(table.file, far, None, None, None, table.sheet))
+        return table
+    try:
+        rows = list(worksheet.iter_rows())
+    except MemoryError:
+        table.problems.append(InputProblem(table.file, "the sheet is too large to read: delete the rows and "
+                                                       "columns beyond the figures", None, None, None, table.sheet))
+        return table
     if not rows or not any(_cell_text(cell) for cell in rows[0]):
         table.problems.append(InputProblem(
             table.file, "the sheet is empty: the first row must name the columns", 1, None, None, table.sheet))
@@ -356,7 +429,14 @@ def read_xlsx_table(path: Path, sheet: str = RETURN_SHEET) -> ReadTable:
                 values[name] = str(cell.value)
                 continue
             values[name] = _cell_text(cell)
-        table.rows.append(SheetRow(number, values, unreadable))
+            rule = cell_problem(values[name])
+            if rule:
+                table.problems.append(table.problem(rule, number, name, values[name][:60]))
+                unreadable.add(name)
+        percent = {table.columns[index] for index, cell in enumerate(row[:width])
+                   if table.columns[index] and isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool)
+                   and "%" in str(cell.number_format or "")}
+        table.rows.append(SheetRow(number, values, unreadable, percent))
         if worksheet.row_dimensions[number].hidden:
             table.warnings.append(InputProblem(
                 table.file, "the row is hidden in Excel but holds values, and they are read: hiding a row does not "
@@ -368,8 +448,50 @@ def read_xlsx_table(path: Path, sheet: str = RETURN_SHEET) -> ReadTable:
             table.warnings.append(InputProblem(
                 table.file, "the column is hidden in Excel but holds values, and they are read: unhide it and "
                             "check them", None, table.headers[name], None, table.sheet))
+    _merged_cells(table, worksheet)
     _values_on_other_sheets(table, workbook, worksheet)
     return table
+
+
+# A return is a few kilobytes: a workbook that unpacks to more than this is refused before it is
+# read (a file can unpack to gigabytes and exhaust the memory).
+LARGEST_UNPACKED = 100 * 1024 * 1024
+# A return's sheet has a few dozen rows and columns; a cell beyond these is a stray keystroke.
+MAX_ROWS, MAX_COLUMNS = 100_000, 1_000
+
+
+def _check_unpacked_size(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            size = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile:
+        return  # openpyxl says what is wrong
+    if size > LARGEST_UNPACKED:
+        raise UnreadableText(f"the workbook unpacks to {size / 1024 / 1024:,.0f} MB (a return is a few kilobytes), so "
+                             "it is not read: copy the figures into a new workbook, or send them as CSV")
+
+
+def _far_cells(worksheet) -> str | None:
+    """The rule broken by cells far beyond any return's figures (reading them all would take
+    gigabytes), naming them; None when the sheet is a sensible size."""
+    if worksheet.max_row <= MAX_ROWS and worksheet.max_column <= MAX_COLUMNS:
+        return None
+    # The workbook's own cells, without making the empty ones in between.
+    far = sorted((cell.coordinate, cell.value) for (row, column), cell in worksheet._cells.items()
+                 if (row > MAX_ROWS or column > MAX_COLUMNS) and cell.value is not None)
+    named = ", ".join(f"{coordinate} ({value!r})" for coordinate, value in far[:5]) or worksheet.dimensions
+    return (f"the sheet has cells far beyond the figures: {named}. Clear them (delete the rows below the "
+            "figures and the columns to their right), then save")
+
+
+def _merged_cells(table: ReadTable, worksheet) -> None:
+    """Merged cells among the figures: only the first of them holds the value."""
+    for merged in worksheet.merged_cells.ranges:
+        if merged.max_row < 2:
+            continue  # the header row
+        table.problems.append(InputProblem(
+            table.file, f"the cells {merged.coord} are merged, so only the first holds a value: unmerge them and "
+                        "fill in each cell", merged.min_row, column_letter(merged.min_col - 1), None, table.sheet))
 
 
 # The sheets of a return workbook that are read, or that are there for the partner to read.
@@ -433,12 +555,16 @@ def other_files_in_returns(year_dir: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     read = set(return_files(year_dir))
-    return sorted(path for path in folder.iterdir() if (path.is_file() or path.is_symlink()) and path not in read)
+    return sorted(path for path in folder.iterdir() if path not in read)
 
 
 def why_not_read(path: Path) -> str:
     """Why a file in returns/ is not read, in words a partner can act on."""
     name = Path(path).name
+    if Path(path).is_dir() and not Path(path).is_symlink():
+        inside = sorted(child.name for child in Path(path).iterdir())
+        return ("a folder, and files in folders are not read: move any return in it into returns/ itself"
+                + (f" (it holds: {', '.join(inside[:5])}{', ...' if len(inside) > 5 else ''})" if inside else ""))
     if name.startswith("~$"):
         return "an Excel lock file, so not read: the workbook is open in Excel; close it, then check again"
     if name.startswith("."):

@@ -58,6 +58,14 @@ _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$", re.ASCII)
 _GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$", re.ASCII)
 RULE_OTHER_DIGITS = ("digits from another script (such as Arabic-Indic or full-width): type the number with "
                      "the digits 0 to 9")
+# Dashes Word and Excel put in place of a hyphen or a minus sign: they look the same, but are not.
+OTHER_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2212"
+
+
+def dash_hint(text: str) -> str:
+    """': it has the dash '–' (U+2013), not a hyphen: type '-'' when text holds a look-alike dash."""
+    dash = next((ch for ch in str(text) if ch in OTHER_DASHES), None)
+    return f": it has the dash {dash!r} (U+{ord(dash):04X}), not a hyphen or minus sign: type '-'" if dash else ""
 
 
 def parse_number(text: str, unit: str = "") -> tuple[float | None, str]:
@@ -191,7 +199,14 @@ def check_value_row(table: ReadTable, row: SheetRow, catalogue: pd.DataFrame, ye
         value, cleaned = parse_number(raw, unit)
         if value is None:
             other_digits = any(ch.isdigit() and not ch.isascii() for ch in str(raw))
-            problems.append(table.problem(RULE_OTHER_DIGITS if other_digits else RULE_NOT_A_NUMBER, number, "value", raw))
+            problems.append(table.problem(RULE_OTHER_DIGITS if other_digits else RULE_NOT_A_NUMBER + dash_hint(raw),
+                                          number, "value", raw))
+            usable = False
+        elif "value" in row.percent_formatted and unit not in ("percentage", "percentage_change"):
+            problems.append(table.problem(
+                f"the cell is formatted as a percentage, so Excel shows {cleaned}%, but {indicator} is a "
+                f"{unit.replace('_', ' ')}: format the cell as a number (Home, Number format, General) and type "
+                "the value again", number, "value", f"{cleaned}%"))
             usable = False
         else:
             if unit == "percentage" and not 0 <= value <= 100:
@@ -215,7 +230,8 @@ def check_value_row(table: ReadTable, row: SheetRow, catalogue: pd.DataFrame, ye
                 article = "an" if kind[0] in "aeiou" else "a"
                 problems.append(table.problem(
                     f"period does not match the {year.label} edition: {article} {kind} indicator's period must be "
-                    f"{expected} (or {previous} to restate last year's figure)", number, "period", period))
+                    f"{expected} (or {previous} to restate last year's figure)" + dash_hint(period),
+                    number, "period", period))
     else:
         usable = False
 

@@ -96,6 +96,14 @@ def _completeness(report: ValidationReport, collected: Collected, catalogue: pd.
             problem = InputProblem(
                 file, f"{'required' if required else 'optional'} indicator {indicator.indicator_id} has no value "
                 f"for {period}" + ("" if required else ": shown as 'not supplied'"), row, "value", None, sheet)
+        elif indicator.partner in collected.filled_returns:
+            # The partner's return was read, but has no row for the indicator (deleted?).
+            problem = InputProblem(
+                collected.filled_returns[indicator.partner],
+                f"{'required' if required else 'optional'} indicator {indicator.indicator_id} has no row in this "
+                f"return, so no value for {period}: add its row back from the template"
+                + ("" if required else ", or leave it out to show it as 'not supplied'"),
+                None, "indicator_id", indicator.indicator_id)
         else:
             file = (display_path(collected.folder / FIGURES_FILE) if (collected.folder / FIGURES_FILE).exists()
                     and not return_files(collected.folder) else _partner_return_hint(collected.folder, indicator.partner))
