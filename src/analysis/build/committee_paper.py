@@ -331,6 +331,15 @@ def write_docx(paper: FilledPaper, path: Path) -> None:
 
 
 def _print_paper(page_html: str, pdf_path: Path, executable: str) -> None:
+    """Print the paper's page to ``pdf_path``. Playwright runs in a thread of its own, as for the
+    book's PDF, so that this works wherever it is called from (a program already driving a browser)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="analysis-paper") as pool:
+        pool.submit(_print_paper_here, page_html, pdf_path, executable).result()
+
+
+def _print_paper_here(page_html: str, pdf_path: Path, executable: str) -> None:
     from analysis.build.pdf import _sync_playwright, launch_chromium
 
     source = pdf_path.with_name(pdf_path.stem + ".print.html")

@@ -280,6 +280,10 @@ class _Collector:
                         "keep one row for each document", row.row, "document_id", document_id))
                 else:
                     documents[document_id] = (row.get("title"), row.row)
+                    if not row.get("title"):
+                        self.result.errors.append(table.problem(
+                            "title is blank: the pages name each figure's source by its document's title",
+                            row.row, "title", document_id))
             self.result.documents = {document_id: title for document_id, (title, _) in documents.items()}
 
     def finish(self) -> Collected:
@@ -391,8 +395,15 @@ def _check_lists(table: ReadTable, list_catalogue: pd.DataFrame, result: Collect
         record["source_row"] = row.row
         records.append(record)
     positions: dict[str, list[int]] = {}
+    periods: dict[str, dict[str, int]] = {}
     for record in records:
         positions.setdefault(record["list_id"], []).append(record["position"])
+        periods.setdefault(record["list_id"], {}).setdefault(record["period"], record["source_row"])
+    for list_id, given in periods.items():
+        if len(given) > 1:
+            result.warnings.append(table.problem(
+                f"the list {list_id} gives {len(given)} periods ({', '.join(given)}), and the page names the first: "
+                "give every item of a list the same period", list(given.values())[1], "period", list_id))
     for list_id, numbers in positions.items():
         missing = sorted(set(range(1, max(numbers) + 1)) - set(numbers))
         if missing:

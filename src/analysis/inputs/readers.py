@@ -79,6 +79,10 @@ LONGEST_CELL = 10_000
 csv.field_size_limit(16 * 1024 * 1024)
 
 
+# Text decoded twice (UTF-8 read as Windows-1252, then saved again): 'â€™' for '’', 'Ã©' for 'é'.
+GARBLED = re.compile(r"â€[\u0080-\u203a™œ\x9d]|Ã[\u0080-\u00bf]|Â[\u00a0-\u00bf]")
+
+
 def clean_cell(text: str) -> str:
     """A cell's text without surrounding spaces and invisible characters."""
     return str(text).strip().strip(INVISIBLE).strip()
@@ -190,6 +194,13 @@ def read_csv_table(path: Path) -> ReadTable:
     if disguised:
         table.problems.append(InputProblem(table.file, disguised))
         return table
+    garbled = GARBLED.search(text)
+    if garbled:
+        line = text.count("\n", 0, garbled.start()) + 1
+        table.warnings.append(InputProblem(
+            table.file, f"the text looks garbled ({garbled.group()!r}, as in \"â€™\" for \"’\"): the file was probably "
+                        "opened in one encoding and saved in another. Save it again from the original as \"CSV UTF-8\"",
+            line))
     try:
         records = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as error:

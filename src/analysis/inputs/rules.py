@@ -199,8 +199,12 @@ def check_value_row(table: ReadTable, row: SheetRow, catalogue: pd.DataFrame, ye
         value, cleaned = parse_number(raw, unit)
         if value is None:
             other_digits = any(ch.isdigit() and not ch.isascii() for ch in str(raw))
-            problems.append(table.problem(RULE_OTHER_DIGITS if other_digits else RULE_NOT_A_NUMBER + dash_hint(raw),
-                                          number, "value", raw))
+            if not str(raw).strip():  # a numerator or denominator was given without the value
+                rule = ("value is blank, but a numerator or denominator is given: type the value too (the "
+                        "percentage is what the book publishes)")
+            else:
+                rule = RULE_OTHER_DIGITS if other_digits else RULE_NOT_A_NUMBER + dash_hint(raw)
+            problems.append(table.problem(rule, number, "value", raw))
             usable = False
         elif "value" in row.percent_formatted and unit not in ("percentage", "percentage_change"):
             problems.append(table.problem(

@@ -149,6 +149,35 @@ def _restatements(report: ValidationReport, collected: Collected, previous, cata
                 record.source_row, "value", record.value, record.source_sheet or None))
 
 
+# A figure this many times larger or smaller than last year's is worth a second look (a digit too
+# many, a value typed in the wrong row, a percentage typed as a fraction), unless both are small.
+IMPLAUSIBLE_FACTOR = 5
+SMALL_ENOUGH_TO_JUMP = 20
+
+
+def _implausible_changes(report: ValidationReport, collected: Collected, previous, catalogue: pd.DataFrame,
+                         year: ReportYear) -> None:
+    """A warning for each figure that is five or more times last year's, or a fifth or less."""
+    for record in collected.figures.itertuples():
+        meta = catalogue.loc[record.indicator_id]
+        if record.period != expected_period(meta["period_type"], year) or meta["unit"] == "percentage_change":
+            continue
+        earlier_period = previous_expected_period(meta["period_type"], year)
+        earlier = previous.figure(record.indicator_id, earlier_period) if previous else None
+        value, _ = parse_number(record.value, meta["unit"])
+        if earlier is None or value is None or value <= 0 or earlier.value <= 0:
+            continue
+        factor = max(value, earlier.value) / min(value, earlier.value)
+        if factor >= IMPLAUSIBLE_FACTOR and max(value, earlier.value) > SMALL_ENOUGH_TO_JUMP:
+            against = (f"{factor:.0f} times last year's {earlier.text} ({earlier_period})" if value > earlier.value
+                       else f"while last year's was {factor:.0f} times as large, {earlier.text} ({earlier_period})")
+            report.warnings.append(InputProblem(
+                record.source_file,
+                f"{record.indicator_id} is {record.value} for {record.period}, {against}: is it a typing slip, a "
+                "value in the wrong row, or a percentage typed as a fraction? If it is right, say why in notes",
+                record.source_row, "value", record.value, record.source_sheet or None))
+
+
 def validate_edition(year: str, area_code: str | None = None, data_dir: Path | str | None = None
                      ) -> ValidationReport:
     """Check every input of one edition; return all errors and warnings (never raises
@@ -202,7 +231,9 @@ def validate_edition(year: str, area_code: str | None = None, data_dir: Path | s
     else:
         report.notes.append(f"no previous edition folder ({display_path(previous_folder)}): "
                             "no year-on-year comparisons")
-    _restatements(report, collected, previous if previous and previous.available else None, catalogue, report_year)
+    previous = previous if previous and previous.available else None
+    _restatements(report, collected, previous, catalogue, report_year)
+    _implausible_changes(report, collected, previous, catalogue, report_year)
     return report
 
 
