@@ -199,6 +199,9 @@ def execute_notebook(task: dict[str, Any]) -> dict[str, Any]:
                     cwd=task["cwd"],
                     start_timeout=start_timeout,
                     execution_timeout=task.get("cell_timeout"),
+                    # The notebook has run and its outputs are saved: stop the kernel at once, rather
+                    # than ask it to shut down and wait (up to 3 s when it does not answer in time).
+                    shutdown_kernel="immediate",
                 )
                 break
             except RuntimeError as error:
