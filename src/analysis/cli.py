@@ -473,6 +473,14 @@ def run_verify(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------
 
 
+def _add_built_edition_folders(parser: argparse.ArgumentParser) -> None:
+    """--stage-dir and --site-dir of a command that works on an edition already built."""
+    parser.add_argument("--stage-dir", default=STAGE_DIR, type=Path, metavar="PATH",
+                        help=f"where the edition was staged by `build` (default: {display_path(STAGE_DIR)})")
+    parser.add_argument("--site-dir", default=SITE_DIR, type=Path, metavar="PATH",
+                        help=f"where the edition is published (default: {display_path(SITE_DIR)})")
+
+
 def add_pdf_command(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "pdf",
@@ -512,10 +520,7 @@ def add_pdf_command(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--committee-date", default=None, metavar="YYYY-MM-DD",
                         help="date of the committee meeting the papers are for, printed on the cover "
                              "(default: none)")
-    parser.add_argument("--stage-dir", default=STAGE_DIR, type=Path, metavar="PATH",
-                        help=f"where the edition was staged by `build` (default: {display_path(STAGE_DIR)})")
-    parser.add_argument("--site-dir", default=SITE_DIR, type=Path, metavar="PATH",
-                        help=f"where the edition is published (default: {display_path(SITE_DIR)})")
+    _add_built_edition_folders(parser)
     parser.set_defaults(handler=run_pdf)
 
 
@@ -562,10 +567,7 @@ def add_committee_paper_command(subparsers: argparse._SubParsersAction) -> None:
                         help="partnership (financial) year of the edition, e.g. 2024-25 (required)")
     parser.add_argument("--area", default=None, metavar="CODE",
                         help=f"ONS code of the local authority area or a partnership's id ({DEFAULT_AREA_HELP})")
-    parser.add_argument("--stage-dir", default=STAGE_DIR, type=Path, metavar="PATH",
-                        help=f"where the edition was staged by `build` (default: {display_path(STAGE_DIR)})")
-    parser.add_argument("--site-dir", default=SITE_DIR, type=Path, metavar="PATH",
-                        help=f"where the edition is published (default: {display_path(SITE_DIR)})")
+    _add_built_edition_folders(parser)
     parser.set_defaults(handler=run_committee_paper)
 
 
