@@ -189,7 +189,7 @@ def edit_markdown(notebook: Path, words: str) -> None:
 
 def naive_composition(args, root: Path, manifest_text: str, trace_hook: Path | None = None) -> Run:
     """Stage as the build does, Papermill's command line on each notebook in turn, jupyter-book build."""
-    from analysis.assurance.edition import ASSURANCE_NOTEBOOKS
+    from analysis.config import ASSURANCE_NOTEBOOKS
     from analysis.assurance.manifest import MANIFEST_NAME
     from analysis.build.execute import KERNEL_NAME, tidy_executed_notebook
     from analysis.build.jupyterbook import jupyter_book_command

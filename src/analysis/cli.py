@@ -92,6 +92,12 @@ def add_build_command(subparsers: argparse._SubParsersAction) -> None:
              "appendices). A PDF already in the edition being replaced is printed again anyway, "
              "with its own options",
     )
+    parser.add_argument(
+        "--force", action="store_true",
+        help="execute every notebook and read every page again, reusing nothing from earlier builds "
+             "(by default a notebook runs only when something it read, its parameters, the code it "
+             "imported or the Python environment has changed since it last ran)",
+    )
     parser.set_defaults(handler=run_build)
 
 
@@ -128,6 +134,7 @@ def run_build(args: argparse.Namespace) -> int:
         stage_root=args.stage_dir.expanduser().resolve(),
         site_dir=args.site_dir.expanduser().resolve(),
         pdf=args.pdf,
+        force=args.force,
         **({"data_roots": data_roots} if data_roots else {}),
     )
     return EXIT_OK

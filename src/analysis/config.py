@@ -22,6 +22,9 @@ BUILD_DIR = PROJECT_ROOT / "_build"
 STAGE_DIR = BUILD_DIR / "stage"
 SITE_DIR = BUILD_DIR / "site"
 
+# The assurance pages, which read the other pages' outputs and the run manifest, so run after them.
+ASSURANCE_NOTEBOOKS = "notebooks/assurance/"
+
 # An area is named by its ONS (GSS) code: E followed by 8 digits.
 AREA_CODE = re.compile(r"^E\d{8}$")
 # A partnership's id (its folder under data/partnerships/): lower-case words joined by hyphens.

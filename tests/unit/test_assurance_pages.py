@@ -236,10 +236,10 @@ def test_a_provenance_record_without_source_files_is_an_error(provenance):
 def test_documents_carry_the_sha256_of_their_copies_kept_for_the_year(manifest, provenance):
     documents = pd.DataFrame([{"document_id": "r", "title": "Annual report", "publisher": "Council",
                                "date": "2025-12-09", "location": "www.example.org", "licence": ""}])
-    row = document_sources(documents, manifest, "2024-25").iloc[0]
+    row = document_sources(documents, manifest["inputs"], "2024-25").iloc[0]
     assert row["SHA-256"] == "2" * 64 and row["Licence"] == "not stated"
-    assert document_sources(documents, manifest, "2025-26").iloc[0]["SHA-256"] == "not kept"
-    table = sources_table(documents, manifest, provenance, "2024-25")
+    assert document_sources(documents, manifest["inputs"], "2025-26").iloc[0]["SHA-256"] == "not kept"
+    table = sources_table(documents, manifest["inputs"], provenance, "2024-25")
     assert list(table["Source"]) == ["Annual report"] + [s["file"] for s in provenance["source_files"]]
 
 
@@ -290,7 +290,7 @@ def test_the_provenance_notebook_may_differ_in_build_times_only(manifest, relati
 
 
 def test_a_pages_title_is_its_notebooks_first_heading(tmp_path):
-    from analysis.assurance.edition import notebook_title
+    from analysis.assurance.manifest import notebook_title
 
     def notebook(*cells):
         path = tmp_path / f"{len(list(tmp_path.iterdir()))}_page.ipynb"

@@ -68,6 +68,19 @@ def test_manifest_times_are_declared_but_parameters_are_not():
     assert manifest["build_started_utc"].startswith("2025")  # the input is not changed
 
 
+def test_which_notebooks_were_reused_is_declared():
+    normal = normalise_json({"reused_notebooks": ["notebooks/01_context.ipynb"], "notebooks": ["a"]}, "manifest.json")
+    assert normal == {"reused_notebooks": DECLARED_MARK, "notebooks": ["a"]}
+
+
+def test_search_terms_on_no_page_are_declared_but_terms_on_a_page_are_not():
+    incremental = {"terms": {"editionfirst": [], "plan": [1, 2], "title": 3}, "titleterms": {"old": []}}
+    fresh = {"terms": {"plan": [1, 2], "title": 3}, "titleterms": {}}
+    assert normalise_json(incremental, "searchindex.js") == normalise_json(fresh, "searchindex.js")
+    moved = {"terms": {"plan": [1], "title": 3}, "titleterms": {}}
+    assert normalise_json(moved, "searchindex.js") != normalise_json(fresh, "searchindex.js")
+
+
 def test_version_stamp_build_date_and_provenance_times_are_declared():
     stamp = ('<p class="analysis-edition-stamp">Version: edition <span data-stamp="edition">2024-25</span>; '
              'built <span data-stamp="built">{}</span>; code <code data-stamp="code">abc1234</code></p>')

@@ -16,9 +16,9 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.assurance.manifest import MANIFEST_NAME, load_manifest
+from analysis.assurance.manifest import EDITION_FACTS_NAME, INPUTS_NAME, MANIFEST_NAME, load_manifest
 from analysis.inputs.partnership import edition_data_paths
-from analysis.config import data_paths
+from analysis.config import ASSURANCE_NOTEBOOKS, data_paths
 from analysis.errors import InputError
 from analysis.inputs.formats import DOCUMENT_COLUMNS, DOCUMENTS_FILE, FIGURE_COLUMNS, FIGURES_FILE
 from analysis.inputs.readers import decode_text, read_csv_table
@@ -26,7 +26,6 @@ from analysis.national.load import load_provenance
 from analysis.pages.page import REGISTER_COLUMNS
 
 # The assurance notebooks' folder, as the manifest lists notebooks (relative to the book).
-ASSURANCE_NOTEBOOKS = "notebooks/assurance/"
 REGISTER_FILE = "register.csv"
 
 
@@ -49,18 +48,6 @@ def collect_register(registers_dir: Path, notebooks: list[str]) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame(columns=REGISTER_COLUMNS)
     return pd.concat(frames, ignore_index=True)[REGISTER_COLUMNS]
-
-
-def notebook_title(path: Path) -> str:
-    """The title of a notebook's page: its first level-one heading (the notebook's name
-    when it has none)."""
-    cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
-    for cell in cells:
-        if cell["cell_type"] == "markdown":
-            for line in "".join(cell["source"]).splitlines():
-                if line.startswith("# "):
-                    return line[2:].strip()
-    return Path(path).stem
 
 
 @dataclass(frozen=True)
@@ -86,20 +73,33 @@ class StagedEdition:
     def manifest(self) -> dict[str, Any]:
         return load_manifest(self.manifest_path)
 
+    def facts(self) -> dict[str, Any]:
+        """What the edition is (title, kind, local authorities, notebooks): the part of the run
+        manifest that stays the same from one build to the next, so that a page reading only
+        this is not executed again just because the build ran at another time."""
+        return json.loads((self.stage_dir / EDITION_FACTS_NAME).read_text(encoding="utf-8"))
+
+    def inputs(self) -> dict[str, Any]:
+        """The run manifest's hashes of every input file (``inputs``), as the build wrote them."""
+        return json.loads((self.stage_dir / INPUTS_NAME).read_text(encoding="utf-8"))
+
+    @property
+    def title(self) -> str:
+        return self.facts()["title"]
+
     def copy_manifest(self, folder: Path | str = ".") -> None:
         """Put a copy of the run manifest in ``folder`` (the page's own), to be downloaded."""
         shutil.copyfile(self.manifest_path, Path(folder) / MANIFEST_NAME)
 
     def page_titles(self) -> dict[str, str]:
-        """Each section page's title (the first heading of its executed notebook), by notebook
-        name ('00_key_findings' -> 'Key findings'). The assurance pages, still running, are
-        not among them."""
-        return {Path(notebook).stem: notebook_title(self.stage_dir / notebook)
-                for notebook in section_notebooks(self.manifest())}
+        """Each section page's title (the first heading of its notebook), by notebook name
+        ('00_key_findings' -> 'Key findings'), as the build recorded them in the edition's facts.
+        The assurance pages, still running, are not among them."""
+        return self.facts()["titles"]
 
     def register(self) -> pd.DataFrame:
         """Every section page's register of figures, in book order."""
-        return collect_register(self.registers_dir, section_notebooks(self.manifest()))
+        return collect_register(self.registers_dir, section_notebooks(self.facts()))
 
 
 # --------------------------------------------------------------------------

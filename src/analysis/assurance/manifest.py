@@ -26,6 +26,10 @@ from analysis.files import sha256_file, write_atomically
 from analysis.periods import ReportYear
 
 MANIFEST_NAME = "manifest.json"
+# Beside the manifest in the stage: what the edition is, without when or how fast it was built
+# (analysis.assurance.edition.StagedEdition.facts).
+EDITION_FACTS_NAME = "edition.json"
+INPUTS_NAME = "inputs.json"  # the manifest's hashes of every input file, for the data log
 MANIFEST_VERSION = 1
 
 # Distribution names as pip knows them.
@@ -219,6 +223,35 @@ def write_manifest(manifest: dict[str, Any], path: Path) -> Path:
     if path.is_dir():
         path = path / MANIFEST_NAME
     return write_atomically(path, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+
+
+def notebook_title(path: Path) -> str:
+    """The title of a notebook's page: its first level-one heading (the notebook's name
+    when it has none)."""
+    cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
+    for cell in cells:
+        if cell["cell_type"] == "markdown":
+            for line in "".join(cell["source"]).splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return Path(path).stem
+
+
+def write_if_changed(path: Path, value: Any) -> Path:
+    """Write ``value`` as JSON, leaving the file untouched when it already says the same."""
+    text = json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        write_atomically(path, text)
+    return path
+
+
+def write_edition_facts(facts: dict[str, Any], inputs: dict[str, Any], stage_dir: Path) -> None:
+    """Write beside the manifest in the stage the parts of it that stay the same from one build
+    to the next unless the edition changes: its facts (title, kind, local authorities, notebooks,
+    page titles) and its input files' hashes. A page reading only these is not executed again
+    just because the build ran at another time."""
+    write_if_changed(Path(stage_dir) / EDITION_FACTS_NAME, facts)
+    write_if_changed(Path(stage_dir) / INPUTS_NAME, inputs)
 
 
 def load_manifest(path: Path) -> dict[str, Any]:

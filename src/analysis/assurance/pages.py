@@ -268,11 +268,11 @@ SOURCE_COLUMNS = ["Source", "Publisher", "Version or date", "Licence", "SHA-256"
 NATIONAL_SOURCES_WHERE = "Explore Education Statistics (DfE)"
 
 
-def document_sources(documents: pd.DataFrame, manifest: dict, year: str) -> pd.DataFrame:
+def document_sources(documents: pd.DataFrame, inputs: dict, year: str) -> pd.DataFrame:
     """The edition's source documents (documents.csv), each with the sha256 of the copies kept in
-    the year's sources/ folder (the run manifest hashed every input file)."""
+    the year's sources/ folder (``inputs``: the run manifest's hashes of every input file)."""
     # The manifest hashes the edition's own partnership folder only: partnerships/<id>/<year>/sources/.
-    kept = [f["sha256"] for f in manifest["inputs"]["files"]
+    kept = [f["sha256"] for f in inputs["files"]
             if re.match(rf"partnerships/[^/]+/{re.escape(year)}/sources/", f["path"])]
     return pd.DataFrame([{
         "Source": doc.title, "Publisher": doc.publisher, "Version or date": doc.date,
@@ -289,9 +289,9 @@ def national_sources(provenance: dict) -> pd.DataFrame:
     } for source in provenance["source_files"]], columns=SOURCE_COLUMNS)
 
 
-def sources_table(documents: pd.DataFrame, manifest: dict, provenance: dict, year: str) -> pd.DataFrame:
+def sources_table(documents: pd.DataFrame, inputs: dict, provenance: dict, year: str) -> pd.DataFrame:
     """The data log: the partnership's source documents, then the national statistics files."""
-    return pd.concat([document_sources(documents, manifest, year), national_sources(provenance)],
+    return pd.concat([document_sources(documents, inputs, year), national_sources(provenance)],
                      ignore_index=True)
 
 

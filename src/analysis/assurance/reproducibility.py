@@ -68,8 +68,9 @@ DECLARED_DIFFERENCES: tuple[Declared, ...] = (
     ),
     Declared(
         (MANIFEST_NAME,),
-        "the run manifest records when the build started and how long each notebook and the HTML took",
-        fields=("build_started_utc", "notebook_seconds.*", "html_build_seconds"),
+        "the run manifest records when the build started, how long each notebook and the HTML took, "
+        "and which notebooks were reused from an earlier build because nothing they read had changed",
+        fields=("build_started_utc", "notebook_seconds.*", "html_build_seconds", "reused_notebooks"),
     ),
     Declared(
         ("*.html",),
@@ -102,11 +103,18 @@ DECLARED_DIFFERENCES: tuple[Declared, ...] = (
         "themselves are compared in full",
         fields=("terms.<numeric>", "titleterms.<numeric>"),
     ),
+    Declared(
+        ("searchindex.js",),
+        "a rebuild that reads only the changed pages keeps in the search index the words that are no "
+        "longer on any page, each listing no page (so a search for one finds nothing, as it should)",
+        fields=("terms.<empty>", "titleterms.<empty>"),
+    ),
 )
 
 # Files of the stage that are not compared (the HTML is compared where it is published).
 STAGE_NOT_COMPARED = (
     "_build/*",  # Sphinx's working files (doctrees are pickles); the published HTML is compared
+    "_cache/*",  # what each notebook read and wrote, for reusing it (analysis.build.cache): stage paths
     "jupyter-book-build.log",  # the build's log: stage paths and timings
     "*.ipynb_checkpoints*",
 )
@@ -161,6 +169,10 @@ def _set_aside(value: Any, parts: list[str], replace: Callable[[Any], Any]) -> N
     elif head == "<numeric>":
         if isinstance(value, dict):
             for key in [k for k in value if re.search(r"\d", str(k))]:
+                del value[key]
+    elif head == "<empty>":
+        if isinstance(value, dict):
+            for key in [k for k, v in value.items() if v in ([], {})]:
                 del value[key]
     elif isinstance(value, dict) and head in value:
         if rest:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from analysis.build.failures import NotebookFailure
+from analysis.build.reads import LOG_VARIABLE
 from analysis.build.stage import KERNEL_NAME
 
 # Papermill marks the cells it adds to a failed notebook with this tag.
@@ -185,6 +186,13 @@ def execute_notebook(task: dict[str, Any]) -> dict[str, Any]:
     started = time.perf_counter()
     result: dict[str, Any] = {"notebook": task["notebook"], "ok": False, "kernel_retried": False}
     start_timeout = task.get("start_timeout", START_TIMEOUT)
+    # The kernel inherits these: where it records what the notebook reads (analysis.build.reads).
+    environment = task.get("environment") or {}
+    os.environ.update(environment)
+    if environment.get(LOG_VARIABLE):
+        log = Path(environment[LOG_VARIABLE])
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text("", encoding="utf-8")
     try:
         import papermill
 
@@ -223,6 +231,9 @@ def execute_notebook(task: dict[str, Any]) -> dict[str, Any]:
             result["execution_count"] = error.exec_count
             index, count, first = _source_cell(Path(task["output"]), Path(task["input"]), error.cell_index)
             result.update(cell_index=index, cell_count=count, first_line=first)
+    finally:
+        for name in environment:
+            os.environ.pop(name, None)
     result["seconds"] = time.perf_counter() - started
     return result
 
@@ -231,10 +242,20 @@ def format_seconds(seconds: float) -> str:
     return f"{seconds:.1f} s" if seconds < 120 else f"{seconds / 60:.1f} min"
 
 
+def notebook_workers(jobs: int, jupyter_dir: Path) -> ProcessPoolExecutor:
+    """``jobs`` worker processes for executing notebooks, each starting kernels from the
+    kernelspec in ``jupyter_dir``. A build keeps them for all its notebooks (sections, then
+    assurance pages), so each worker starts and imports Papermill once."""
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn"),
+                               initializer=_init_worker, initargs=(str(jupyter_dir),))
+
+
 def run_notebooks(
-    tasks: list[dict[str, Any]], jobs: int, jupyter_dir: Path, progress: Progress
+    tasks: list[dict[str, Any]], jobs: int, jupyter_dir: Path, progress: Progress,
+    workers: ProcessPoolExecutor | None = None,
 ) -> tuple[dict[str, float], list[NotebookFailure]]:
-    """Execute the tasks ``jobs`` at a time; return seconds per notebook and the failures."""
+    """Execute the tasks ``jobs`` at a time (on ``workers`` when given, which are left running
+    for the caller to stop); return seconds per notebook and the failures."""
     durations: dict[str, float] = {}
     failures: dict[str, NotebookFailure] = {}
     total = len(tasks)
@@ -242,12 +263,7 @@ def run_notebooks(
         return durations, []
     by_name = {task["notebook"]: task for task in tasks}
     done = 0
-    executor = ProcessPoolExecutor(
-        max_workers=min(jobs, total),
-        mp_context=get_context("spawn"),
-        initializer=_init_worker,
-        initargs=(str(jupyter_dir),),
-    )
+    executor = workers or notebook_workers(min(jobs, total), jupyter_dir)
     try:
         futures = {executor.submit(execute_notebook, task): task["notebook"] for task in tasks}
         for future in as_completed(futures):
@@ -283,7 +299,8 @@ def run_notebooks(
     except BaseException:
         executor.shutdown(wait=False, cancel_futures=True)
         raise
-    executor.shutdown(wait=True)
+    if workers is None:
+        executor.shutdown(wait=True)
     order = [task["notebook"] for task in tasks]
     ordered_failures = [failures[name] for name in order if name in failures]
     return {name: durations[name] for name in order if name in durations}, ordered_failures

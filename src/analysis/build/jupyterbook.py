@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -62,9 +63,15 @@ def failure_message(what: str, code: int, text: str, log_path: Path, consequence
 
 
 def build_html(stage_dir: Path, log_path: Path) -> Path:
-    """Build the staged book; return the html folder or raise BuildFailed."""
-    code, text = run_jupyter_book(stage_dir, log_path)
+    """Build the staged book; return the html folder or raise BuildFailed.
+
+    Sphinx reads again only the pages that changed since the stage's last build. Its copy of the
+    static files goes first: a page written while they are there links them with a checksum
+    (``style.css?v=…``), which a build from nothing does not, and an edition must be the same
+    however it was built."""
     html_dir = stage_dir / "_build" / "html"
+    shutil.rmtree(html_dir / "_static", ignore_errors=True)
+    code, text = run_jupyter_book(stage_dir, log_path)
     if code != 0 or not (html_dir / "index.html").is_file():
         raise BuildFailed(failure_message("the HTML", code, text, log_path, "; nothing was published."),
                           stage_dir=stage_dir, log_path=log_path)

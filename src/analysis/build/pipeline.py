@@ -4,14 +4,18 @@
 
 1. check the parameters and validate the input files (nothing is touched when
    either is wrong);
-2. stage a fresh copy of the book in ``stage_root/<area_code>/<year>/``;
+2. bring the book's copy in ``stage_root/<area_code>/<year>/`` up to date (the stage is kept
+   between builds: analysis.build.stage);
 3. execute the section notebooks the table of contents lists with Papermill, in
    separate processes, into the stage (the templates in ``notebooks/`` are never
-   written to), collecting every failure;
+   written to), collecting every failure. A notebook is executed only when something it
+   depends on has changed since it last ran: otherwise its executed copy is reused
+   (analysis.build.cache; ``force=True`` executes every one). When nothing at all has
+   changed and the edition is published, the build stops here: it is up to date;
 4. write the run manifest (``manifest.json``) into the stage, then execute the
    assurance notebooks, which read the other pages' registers and the manifest;
-5. build the HTML with Jupyter Book (``-W -n --keep-going``) and scan it for
-   record-level data about children;
+5. build the HTML with Jupyter Book (``-W -n --keep-going``; Sphinx reads again only the
+   pages that changed) and scan it for record-level data about children;
 6. publish the HTML into ``site_dir/<area_code>/<year>/`` by swapping folders, so a
    failed run never leaves a half-built edition over a good one; then regenerate the
    site index and the edition stamps;
@@ -25,7 +29,9 @@ Chromium) ends with it, even when it is killed (``analysis.build.lock``).
 """
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -36,18 +42,19 @@ import yaml
 
 from analysis.assurance import manifest as run_manifest
 from analysis.assurance import privacy
-from analysis.assurance.edition import ASSURANCE_NOTEBOOKS
 from analysis.build import pdf as edition_pdf
 from analysis.build.pdf_contents import PdfOptions, printed_options
+from analysis.build.cache import NotebookCache, environment_fingerprint, inputs_present_fingerprint
 from analysis.build.committee_paper import make_committee_paper, paper_name
-from analysis.build.execute import format_seconds, run_notebooks
+from analysis.build.execute import format_seconds, notebook_workers, run_notebooks
 from analysis.build.failures import BuildFailed, NotebookFailure
 from analysis.build.jupyterbook import BUILD_LOG_NAME, build_html
 from analysis.build.lock import edition_lock, processes_end_with_build
 from analysis.build.parameters import area_name, check_parameters
 from analysis.build.publish import DISK_FULL, publish, tidy_interrupted
+from analysis.build.reads import LOG_VARIABLE, ROOTS_VARIABLE
 from analysis.build.stage import STAGE_DATA_FOLDER, STAGE_JUPYTER_FOLDER, Stage, install_kernelspec, stage_book
-from analysis.config import DATA_DIR, PROJECT_ROOT, SITE_DIR, STAGE_DIR
+from analysis.config import ASSURANCE_NOTEBOOKS, DATA_DIR, PROJECT_ROOT, SITE_DIR, STAGE_DIR
 from analysis.errors import InputError
 from analysis.inputs.catalogue import load_sections
 from analysis.inputs.partnership import partnership_for_area
@@ -73,6 +80,8 @@ class BuildResult:
     html_seconds: float = 0.0
     total_seconds: float = 0.0
     pdf_path: Path | None = None  # the PDF printed after publishing, if one was
+    executed: list[str] = field(default_factory=list)  # notebooks executed (the others were reused)
+    up_to_date: bool = False  # nothing had changed: nothing was executed or published
 
     @property
     def index_html(self) -> Path:
@@ -160,8 +169,10 @@ def staged_title(stage_dir: Path) -> str | None:
     return config.get("title")
 
 
-def notebook_tasks(staged: Stage, parameters: dict[str, Any], cell_timeout: int | None) -> list[dict[str, Any]]:
-    """One execution task per staged notebook, with its parameters and side-file folder."""
+def notebook_tasks(staged: Stage, parameters: dict[str, Any], cell_timeout: int | None,
+                   cache: NotebookCache | None = None, watched: Sequence[Path] = ()) -> list[dict[str, Any]]:
+    """One execution task per staged notebook, with its parameters and side-file folder, and
+    where its kernel records what it reads (``watched``: the folders worth recording)."""
     tasks = []
     for relative, source in staged.notebooks:
         output = staged.stage_dir / relative
@@ -177,17 +188,54 @@ def notebook_tasks(staged: Stage, parameters: dict[str, Any], cell_timeout: int 
                 "output_dir": Path(os.path.relpath(side_files, output.parent)).as_posix(),
             },
             "cell_timeout": cell_timeout,
+            "side_files": str(side_files),
         })
+        if cache is not None:
+            tasks[-1]["environment"] = {LOG_VARIABLE: str(cache.reads_log(relative)),
+                                        ROOTS_VARIABLE: os.pathsep.join(str(folder) for folder in watched)}
     return tasks
 
 
+def stale_notebooks(tasks: list[dict[str, Any]], cache: NotebookCache, force: bool,
+                    ignore: frozenset[str] = frozenset()) -> dict[str, str]:
+    """The notebooks that must be executed, each with why (the others' executed copies are
+    reused); ``ignore``: files whose change alone does not count."""
+    if force:
+        return {task["notebook"]: "--force" for task in tasks}
+    reasons = {task["notebook"]: cache.why_stale(task, ignore) for task in tasks}
+    return {notebook: why for notebook, why in reasons.items() if why}
+
+
+def report_plan(tasks: list[dict[str, Any]], stale: dict[str, str], what: str, progress: Progress) -> None:
+    reused = len(tasks) - len(stale)
+    if reused:
+        progress(f"Reusing {reused} of {len(tasks)} {what} notebooks executed by an earlier build: nothing they read has changed")
+    for notebook, why in stale.items():
+        progress(f"  to execute: {Path(notebook).stem} ({why})")
+
+
 def execute(tasks: list[dict[str, Any]], jobs: int, staged: Stage, label: str,
-            progress: Progress, earlier: list[NotebookFailure] = ()) -> dict[str, float]:
-    """Execute the tasks; raise BuildFailed listing every failure (and any staging problem)."""
+            progress: Progress, earlier: list[NotebookFailure] = (),
+            cache: NotebookCache | None = None, workers=None) -> dict[str, float]:
+    """Execute the tasks; raise BuildFailed listing every failure (and any staging problem).
+    With a cache, each notebook that ran is recorded in it (even when another failed) and
+    each that failed is forgotten."""
     if tasks:
         progress(f"Executing {len(tasks)} notebook{'s' if len(tasks) != 1 else ''}, "
                  f"{min(jobs, len(tasks))} at a time")
-    durations, failures = run_notebooks(tasks, jobs, staged.stage_dir / STAGE_JUPYTER_FOLDER, progress)
+    for task in tasks:
+        # Side files from an earlier run would outlive a page that no longer writes them.
+        shutil.rmtree(task["side_files"], ignore_errors=True)
+        Path(task["side_files"]).mkdir(parents=True, exist_ok=True)
+        if cache is not None:
+            cache.forget(task)
+    durations, failures = run_notebooks(tasks, jobs, staged.stage_dir / STAGE_JUPYTER_FOLDER, progress, workers)
+    if cache is not None:
+        failed = {failure.notebook for failure in failures}
+        for task in tasks:
+            if task["notebook"] in durations and task["notebook"] not in failed:
+                cache.remember(task, durations[task["notebook"]])
+        cache.save()
     failures = list(earlier) + failures
     if failures:
         count = len(failures)
@@ -196,6 +244,35 @@ def execute(tasks: list[dict[str, Any]], jobs: int, staged: Stage, label: str,
         lines.append(f"The executed notebooks are kept for inspection in {staged.stage_dir}")
         raise BuildFailed("\n".join(lines), failures=failures, stage_dir=staged.stage_dir)
     return durations
+
+
+# What a manifest says about when and how fast a build ran, not about what it was built from.
+_TIMING = ("build_started_utc", "notebook_seconds", "html_build_seconds", "reused_notebooks")
+
+
+def _what_was_built(manifest: dict[str, Any]) -> dict[str, Any]:
+    what = {key: value for key, value in manifest.items() if key not in _TIMING}
+    what["parameters"] = {key: value for key, value in manifest.get("parameters", {}).items() if key != "jobs"}
+    return what
+
+
+def up_to_date(manifest: dict[str, Any], stage_dir: Path, published: Path, assurance: list[dict[str, Any]],
+               cache: NotebookCache) -> bool:
+    """Whether the published edition is what this build would publish, given that the stage and
+    the section notebooks are up to date: the edition published is the one last built in the
+    stage, from the same inputs, code, packages and parameters (``manifest``, the new build's),
+    and none of the assurance pages has anything new to read but the run manifest's times."""
+    staged, in_site = stage_dir / run_manifest.MANIFEST_NAME, published / run_manifest.MANIFEST_NAME
+    if not staged.is_file() or not in_site.is_file() or staged.read_bytes() != in_site.read_bytes():
+        return False
+    try:
+        last = json.loads(staged.read_text(encoding="utf-8"))
+    except ValueError:
+        return False
+    new = json.loads(json.dumps(manifest, ensure_ascii=False))
+    if _what_was_built(last) != _what_was_built(new):
+        return False
+    return not stale_notebooks(assurance, cache, False, ignore=frozenset({str(staged)}))
 
 
 def check_publishable(html_dir: Path, manifest_path: Path, stage_dir: Path, label: str) -> None:
@@ -262,6 +339,7 @@ def build_edition(
     cell_timeout: int | None = 600,
     data_roots: Sequence[Path | str] = (),
     pdf: bool = False,
+    force: bool = False,
 ) -> BuildResult:
     """Build and publish one edition; raise ParameterError, InputError or BuildFailed.
 
@@ -272,7 +350,8 @@ def build_edition(
     standard ones. ``cell_timeout``: seconds a cell may run before the build fails (None:
     no limit). ``data_roots``: folders outside the project a ``data_dir`` may lie in.
     ``pdf``: print the PDF after publishing (it is printed anyway when the edition being
-    replaced had one, with that one's options).
+    replaced had one, with that one's options). ``force``: execute every notebook and have
+    Jupyter Book read every page, reusing nothing from earlier builds.
     """
     progress = (lambda message: None) if progress is None else _default_progress if progress is print else progress
     clock = time.perf_counter()
@@ -297,38 +376,76 @@ def build_edition(
         # 2. Stage.
         make_title = edition_title or default_edition_title
         kind = edition_kind(area_code, data_folder)
+        cache = NotebookCache(stage_dir, environment_fingerprint(book_root), inputs_present_fingerprint(inputs))
         staged = stage_book(book_root, stage_dir,
                             lambda title: make_title(title=title, year=year, area_code=area_code, area_name=name,
                                                      data_dir=data_folder), kind,
-                            sections_not_reported(area_code, kind, data_folder))
+                            sections_not_reported(area_code, kind, data_folder), cache.written())
+        staged.changed += cache.prune({relative for relative, _ in staged.notebooks})
         install_kernelspec(stage_dir / STAGE_JUPYTER_FOLDER)
-        progress(f"Staged the book in {stage_dir}")
+        progress(f"Staged the book in {stage_dir}" + (f" ({len(staged.changed)} files changed)" if staged.changed else ""))
+        if force:
+            shutil.rmtree(stage_dir / "_build", ignore_errors=True)  # Sphinx reads every page again
 
-        # 3. Execute the sections.
+        # 3. Execute the sections whose executed copies cannot be reused.
         parameters = {"year": year, "area_code": area_code, "data_dir": str(data_folder) if data_folder else "",
                       **(extra_parameters or {})}
-        tasks = notebook_tasks(staged, parameters, cell_timeout)
+        watched = [PROJECT_ROOT, book_root, data_folder or DATA_DIR, stage_dir]
+        tasks = notebook_tasks(staged, parameters, cell_timeout, cache, watched)
         sections = [task for task in tasks if not task["notebook"].startswith(ASSURANCE_NOTEBOOKS)]
-        durations = execute(sections, jobs, staged, label, progress, staged.problems)
-
-        # 4. Manifest, then the assurance pages that read it.
+        assurance = [task for task in tasks if task not in sections]
+        facts = {"title": staged_title(stage_dir), "edition_kind": kind,
+                 "local_authorities": authorities_of(area_code, data_folder),
+                 "notebooks": [relative for relative, _ in staged.notebooks],
+                 "titles": {Path(relative).stem: run_manifest.notebook_title(source) for relative, source in staged.notebooks
+                            if not relative.startswith(ASSURANCE_NOTEBOOKS)}}
         manifest = run_manifest.create_manifest(
             parameters={"year": year, "area_code": area_code, "area_name": name, "jobs": jobs,
                         "data_dir": parameters["data_dir"], **({"extra": extra_parameters} if extra_parameters else {})},
-            inputs=inputs, repo_root=book_root, build_started=build_started, notebook_seconds=durations,
-            extra={"title": staged_title(stage_dir), "edition_kind": kind,
-                   "local_authorities": authorities_of(area_code, data_folder),
-                   "notebooks": [relative for relative, _ in staged.notebooks]},
+            inputs=inputs, repo_root=book_root, build_started=build_started, notebook_seconds={},
+            extra=facts,
         )
-        manifest_path = run_manifest.write_manifest(manifest, stage_dir / run_manifest.MANIFEST_NAME)
-        progress(f"Wrote the run manifest {manifest_path}")
-        execute([task for task in tasks if task not in sections], jobs, staged, label, progress)
+        stale = stale_notebooks(sections, cache, force)
+        published = site_dir / area_code / year
+        if not (force or stale or staged.changed or staged.problems) and up_to_date(
+                manifest, stage_dir, published, assurance, cache):
+            cache.save()
+            total = time.perf_counter() - clock
+            progress(f"Up to date: nothing the {label} edition is made from has changed since it was built, "
+                     f"so nothing was executed or published ({format_seconds(total)}). The book is at "
+                     f"{published / 'index.html'}; --force builds it again all the same")
+            return BuildResult(
+                year=year, area_code=area_code, html_dir=published, stage_dir=stage_dir,
+                manifest_path=published / run_manifest.MANIFEST_NAME, site_index=site_dir / site_index.INDEX_NAME,
+                log_path=stage_dir / BUILD_LOG_NAME, total_seconds=total, up_to_date=True)
+        report_plan(sections, stale, "section", progress)
+        with notebook_workers(jobs, stage_dir / STAGE_JUPYTER_FOLDER) as workers:
+            durations = execute([task for task in sections if task["notebook"] in stale], jobs, staged, label,
+                                progress, staged.problems, cache, workers)
+
+            # 4. Manifest, then the assurance pages that read it. A reused notebook's time is that of its run.
+            manifest["notebook_seconds"] = {
+                task["notebook"]: round(durations.get(task["notebook"]) or cache.seconds(task["notebook"]) or 0.0, 2)
+                for task in sections}
+            manifest["reused_notebooks"] = [task["notebook"] for task in sections if task["notebook"] not in stale]
+            manifest_path = run_manifest.write_manifest(manifest, stage_dir / run_manifest.MANIFEST_NAME)
+            run_manifest.write_edition_facts(facts, inputs, stage_dir)
+            progress(f"Wrote the run manifest {manifest_path}")
+            stale_assurance = stale_notebooks(assurance, cache, force)
+            report_plan(assurance, stale_assurance, "assurance", progress)
+            durations.update(execute([task for task in assurance if task["notebook"] in stale_assurance], jobs,
+                                     staged, label, progress, cache=cache, workers=workers))
 
         # 5. HTML, checked for record-level data.
         log_path = stage_dir / BUILD_LOG_NAME
         progress(f"Building the HTML with Jupyter Book (log: {log_path})")
         html_started = time.perf_counter()
-        html_dir = build_html(stage_dir, log_path)
+        try:
+            html_dir = build_html(stage_dir, log_path)
+        except BuildFailed:
+            # Sphinx would not warn again about pages it does not read again: have it read them all.
+            shutil.rmtree(stage_dir / "_build" / ".doctrees", ignore_errors=True)
+            raise
         html_seconds = time.perf_counter() - html_started
         manifest["html_build_seconds"] = round(html_seconds, 2)
         run_manifest.write_manifest(manifest, manifest_path)
@@ -371,11 +488,12 @@ def build_edition(
                     f"paper could not be made again: {error}. Once that is put right, make it with python -m analysis "
                     f"committee-paper --year {year} --area {area_code}", stage_dir=stage_dir) from error
         total = time.perf_counter() - clock
-        progress(f"Built in {format_seconds(total)}. The book is at {published / 'index.html'}")
+        progress(f"Built in {format_seconds(total)}, executing {len(durations)} of {len(tasks)} notebooks. "
+                 f"The book is at {published / 'index.html'}")
         progress(f"Site index: {site_dir / site_index.INDEX_NAME}")
         return BuildResult(
             year=year, area_code=area_code, html_dir=published, stage_dir=stage_dir,
             manifest_path=published / run_manifest.MANIFEST_NAME, site_index=site_dir / site_index.INDEX_NAME,
             log_path=log_path, durations=durations, html_seconds=html_seconds, total_seconds=total,
-            pdf_path=pdf_path,
+            pdf_path=pdf_path, executed=list(durations),
         )

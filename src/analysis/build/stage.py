@@ -1,7 +1,12 @@
-"""Staging: a fresh copy of the book for one edition, with its configuration and pages.
+"""Staging: a copy of the book for one edition, with its configuration and pages.
 
 Papermill never writes into ``notebooks/``: the executed copies go into the stage,
 ``<stage root>/<area>/<year>/``, which Jupyter Book then builds with execution off.
+
+The stage is kept from one build to the next and brought up to date in place: a file whose
+contents are the same keeps its time, so Jupyter Book (Sphinx) reads again only the pages that
+changed, and the executed notebooks, their side files and the cache of what they read
+(analysis.build.cache) stay for the next build to reuse.
 """
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ import html
 import json
 import shutil
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
@@ -26,6 +31,9 @@ STAGE_JUPYTER_FOLDER = "_jupyter"  # the kernelspec the build installs for the s
 # Papermill executes into the stage: <stage>/_edition_notebooks/<notebook path>.
 STAGE_SOURCES_FOLDER = "_edition_notebooks"
 PAGE_SUFFIXES = (".ipynb", ".md")
+# What the build, not the staging, puts in the stage: kept when the stage is brought up to date.
+BUILD_MADE = ("_build", "_cache", STAGE_DATA_FOLDER, STAGE_JUPYTER_FOLDER, "manifest.json", "edition.json", "inputs.json",
+              "jupyter-book-build.log")
 
 
 def _toc_entries(node: Any, found: list[str], problems: list[str]) -> None:
@@ -130,8 +138,10 @@ def install_kernelspec(jupyter_dir: Path, python: str = sys.executable) -> Path:
         # start-up chatter, and the "KeyboardInterrupt caught in kernel" it logs as an ERROR when
         # a finished kernel is shut down, which made every good build look as if it had failed.
         # A notebook's errors still stop the build: the runner reports them from the cells.
+        # exec_lines: before the notebook's first cell, start recording what it reads, when the
+        # build asks for it (analysis.build.reads), so a rebuild knows whether it must run again.
         "argv": [python, "-m", "ipykernel_launcher", "-f", "{connection_file}",
-                 "--IPKernelApp.log_level=CRITICAL"],
+                 "--IPKernelApp.log_level=CRITICAL", "--IPKernelApp.exec_lines=import analysis.build.reads"],
         "display_name": "Python 3 (analysis)",
         "language": "python",
         # PYTHONHASHSEED: the same set/str-hash order in every build (reproducible outputs).
@@ -147,16 +157,72 @@ class Stage:
     stage_dir: Path
     notebooks: list[tuple[str, Path]]  # (path relative to the book root, source path)
     problems: list[NotebookFailure]
+    changed: list[str] = field(default_factory=list)  # staged files added, changed or removed
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
+
+
+def sync_stage(fresh: Path, stage_dir: Path, executed: set[str]) -> list[str]:
+    """Make ``stage_dir`` hold the staged files of ``fresh``, copying only those that differ and
+    removing staged files no longer wanted; what the build made (BUILD_MADE, and the executed
+    notebooks named in ``executed``) is kept, except the side files of notebooks no longer in
+    the edition. Return the paths changed, relative to the stage. (``executed`` may name other
+    files the build wrote, to keep.)"""
+    changed = []
+    wanted = {path.relative_to(fresh).as_posix() for path in fresh.rglob("*") if path.is_file()}
+    for relative in sorted(wanted):
+        source, target = fresh / relative, stage_dir / relative
+        if target.is_file() and _same_file(source, target):
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
+        changed.append(relative)
+    stems = {Path(relative).stem for relative in executed}
+    for path in sorted(stage_dir.rglob("*"), reverse=True):
+        relative = path.relative_to(stage_dir).as_posix()
+        top = relative.split("/")[0]
+        if relative in wanted or relative in executed:
+            continue
+        if top == STAGE_DATA_FOLDER and relative.count("/") == 1 and path.name not in stems and path.is_dir():
+            shutil.rmtree(path)  # the side files of a page this edition no longer has
+            changed.append(relative)
+        elif top in BUILD_MADE:
+            continue
+        elif path.is_file() or path.is_symlink():
+            path.unlink()
+            changed.append(relative)
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return changed
 
 
 def stage_book(book_root: Path, stage_dir: Path, title_for: Callable[[str], str],
-               kind: str = ANNUAL_REPORT, sections_not_reported: frozenset[str] = frozenset()) -> Stage:
-    """Make a fresh stage for one kind of edition: configuration, toc (without the pages this
-    kind does not show, nor the section notebooks named in ``sections_not_reported``, by stem),
-    Markdown pages; each notebook as this kind shows it, to execute."""
-    if stage_dir.exists():
-        shutil.rmtree(stage_dir)
-    stage_dir.mkdir(parents=True)
+               kind: str = ANNUAL_REPORT, sections_not_reported: frozenset[str] = frozenset(),
+               written: set[str] = frozenset()) -> Stage:
+    """Bring the stage up to date for one kind of edition: configuration, toc (without the pages
+    this kind does not show, nor the section notebooks named in ``sections_not_reported``, by
+    stem), Markdown pages; each notebook as this kind shows it, to execute. The files are staged
+    in a fresh folder beside the stage first, then copied in where they differ (sync_stage);
+    ``written``: files the notebooks wrote, by path in the stage, which are kept."""
+    fresh = stage_dir.with_name(f".{stage_dir.name}.staging")
+    if fresh.exists():
+        shutil.rmtree(fresh)
+    fresh.mkdir(parents=True)
+    try:
+        staged = _stage_into(book_root, fresh, title_for, kind, sections_not_reported)
+        stage_dir.mkdir(parents=True, exist_ok=True)
+        executed = {relative for relative, _ in staged.notebooks}
+        changed = sync_stage(fresh, stage_dir, executed | set(written))
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
+    notebooks = [(relative, stage_dir / source.relative_to(fresh)) for relative, source in staged.notebooks]
+    return Stage(stage_dir, notebooks, staged.problems, changed)
+
+
+def _stage_into(book_root: Path, stage_dir: Path, title_for: Callable[[str], str],
+                kind: str, sections_not_reported: frozenset[str]) -> Stage:
     config_path = book_root / "_config.yml"
     toc_path = book_root / "_toc.yml"
     config = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}

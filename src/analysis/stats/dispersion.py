@@ -47,9 +47,16 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats as _st
 
 from analysis.national.indicators import ESTIMATE  # the catalogue's kind of an indicator never tested
+
+
+def _scipy_stats():
+    """scipy.stats, imported the first time a test needs it: the import takes half a second in
+    every notebook's kernel, and many pages never test anything."""
+    from scipy import stats
+
+    return stats
 
 #: Above this dispersion a plain test would flag too many authorities by chance, and the
 #: over-dispersed test is used. At this dispersion the plain test at 95% flags about 7 in 100
@@ -120,8 +127,8 @@ def chance_flagged_share(dispersion: float, confidence: float = 0.95) -> float:
     """The share of unchanged authorities a plain test at ``confidence`` flags as significant
     when the figures vary ``dispersion`` times as much as it assumes: P(chi2_1 > c / dispersion),
     c the test's critical value (3.84 at 95%)."""
-    critical = _st.chi2.ppf(confidence, 1)
-    return float(_st.chi2.sf(critical / dispersion, 1))
+    critical = _scipy_stats().chi2.ppf(confidence, 1)
+    return float(_scipy_stats().chi2.sf(critical / dispersion, 1))
 
 
 def choose_method(dispersion: float, pairs: int, estimate: bool = False) -> str:
@@ -161,7 +168,7 @@ def measure(rows: pd.DataFrame, indicator_id: str, unit: str, estimate: bool = F
     kind = tested_as(unit)
     z = pair_statistics(rows, kind)["z"].to_numpy(float)
     value = dispersion_of(z)
-    critical = float(_st.norm.ppf(1 - (1 - confidence) / 2))
+    critical = float(_scipy_stats().norm.ppf(1 - (1 - confidence) / 2))
     flagged = float(np.mean(np.abs(z) > critical)) if len(z) else float("nan")
     return Dispersion(indicator_id, kind, len(z), value, choose_method(value, len(z), estimate), flagged)
 

@@ -33,7 +33,14 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
-from scipy import stats as _st
+
+
+def _scipy_stats():
+    """scipy.stats, imported the first time a test needs it: the import takes half a second in
+    every notebook's kernel, and many pages never test anything."""
+    from scipy import stats
+
+    return stats
 
 
 class Interval(NamedTuple):
@@ -46,7 +53,7 @@ class Interval(NamedTuple):
 def _z(confidence: float) -> float:
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be between 0 and 1, such as 0.95; got {confidence!r}")
-    return float(_st.norm.ppf(1 - (1 - confidence) / 2))
+    return float(_scipy_stats().norm.ppf(1 - (1 - confidence) / 2))
 
 
 def _check_count(name: str, value: float) -> None:
@@ -119,8 +126,8 @@ def garwood_interval(count: float, confidence: float = 0.95, population: float |
     _check_count("count", count)
     alpha = 1 - confidence
     _z(confidence)  # validates the confidence level
-    lower = 0.0 if count == 0 else float(_st.chi2.ppf(alpha / 2, 2 * count) / 2)
-    upper = float(_st.chi2.ppf(1 - alpha / 2, 2 * count + 2) / 2)
+    lower = 0.0 if count == 0 else float(_scipy_stats().chi2.ppf(alpha / 2, 2 * count) / 2)
+    upper = float(_scipy_stats().chi2.ppf(1 - alpha / 2, 2 * count + 2) / 2)
     if population is not None:
         if not population > 0:
             raise ValueError(f"population must be greater than zero; got {population!r}")
@@ -184,7 +191,7 @@ def compare_counts(count1: float, count2: float, population1: float | None = Non
     if n == 0:
         return ChangeTest(method, "rate ratio", float("nan"), 0.0, float("inf"), 1.0, confidence)
     pi0 = t2 / (t1 + t2)
-    result = _st.binomtest(x2, n, pi0)
+    result = _scipy_stats().binomtest(x2, n, pi0)
     ci = result.proportion_ci(confidence_level=confidence, method="exact")
 
     def ratio(p: float) -> float:
@@ -243,11 +250,11 @@ def compare_proportions(successes1: float, n1: float, successes2: float, n2: flo
     p1, p2 = successes1 / n1, successes2 / n2
     if method == "z":
         se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
-        p_value = 1.0 if se == 0 else float(2 * _st.norm.sf(abs(p2 - p1) / se))
+        p_value = 1.0 if se == 0 else float(2 * _scipy_stats().norm.sf(abs(p2 - p1) / se))
         name = "two-proportion z-test"
     elif method == "fisher":
         table = [[int(successes2), int(n2 - successes2)], [int(successes1), int(n1 - successes1)]]
-        p_value = float(_st.fisher_exact(table).pvalue)
+        p_value = float(_scipy_stats().fisher_exact(table).pvalue)
         name = "Fisher's exact test"
     else:
         raise ValueError(f"method must be 'auto', 'z' or 'fisher'; got {method!r}")
@@ -297,7 +304,7 @@ def compare_counts_overdispersed(count1: float, count2: float, dispersion: float
         return ChangeTest(method, "rate ratio", float("nan"), 0.0, float("inf"), 1.0, confidence)
     p0 = t2 / (t1 + t2)
     z = (x2 - n * p0) / math.sqrt(phi * n * p0 * (1 - p0))
-    p_value = float(2 * _st.norm.sf(abs(z)))
+    p_value = float(2 * _scipy_stats().norm.sf(abs(z)))
     low, high = wilson_interval(x2 / phi, n / phi, confidence)
 
     def ratio(p: float) -> float:
@@ -326,7 +333,7 @@ def compare_proportions_overdispersed(successes1: float, n1: float, successes2: 
     pooled = (successes1 + successes2) / (n1 + n2)
     p1, p2 = successes1 / n1, successes2 / n2
     se = math.sqrt(phi * pooled * (1 - pooled) * (1 / n1 + 1 / n2))
-    p_value = 1.0 if se == 0 else float(2 * _st.norm.sf(abs(p2 - p1) / se))
+    p_value = 1.0 if se == 0 else float(2 * _scipy_stats().norm.sf(abs(p2 - p1) / se))
     lower, upper = newcombe_difference_interval(successes1 / phi, n1 / phi, successes2 / phi, n2 / phi, confidence)
     return ChangeTest(f"quasi-binomial z-test (variance x {phi:.2f}, the dispersion)", "difference in proportions",
                       p2 - p1, lower, upper, min(1.0, p_value), confidence)

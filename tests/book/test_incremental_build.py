@@ -1,0 +1,142 @@
+"""Rebuilding an edition executes exactly the notebooks that something changed under, and what it
+publishes is what a build from nothing publishes (``python -m analysis verify``).
+
+The project is copied into a temporary folder (book, data, code, requirements.txt, CHANGELOG.md) and
+built there by ``python -m analysis build`` with the copy's code first on the path, so each change
+below is made to the copy, never to the project: one at a time, a notebook, a data file, the
+changelog, a module of ``analysis``, a national file rewritten with the same bytes, a damaged cache
+entry, a requirement and a parameter. After each, the build's list of notebooks "to execute" must
+be exactly the ones named, and the pages must show the change. At the end the published edition
+must reproduce from nothing. The steps run in order in one test: each starts from the one before.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import CAMDEN, PROJECT_ROOT, YEAR
+
+SECTIONS = ["00_key_findings", "01_context", "02_front_door", "03_family_help", "04_child_protection",
+            "05_children_looked_after", "06_children_missing", "07_exploitation", "08_education",
+            "09_learning_reviews", "10_voice_of_child", "11_inspection", "12_priorities", "13_reconciliation",
+            "90_data_dictionary", "91_changes", "92_methods"]
+ASSURANCE = ["reproduction", "claims", "register", "provenance", "data_log"]
+EVERY_NOTEBOOK = set(SECTIONS + ASSURANCE)
+# Every build that executes anything writes a new run manifest, which the provenance page shows.
+MANIFEST_READER = {"provenance"}
+
+
+class CopiedProject:
+    def __init__(self, root: Path):
+        self.root = root
+        self.project = root / "project"
+        shutil.copytree(PROJECT_ROOT, self.project, ignore=shutil.ignore_patterns(
+            ".venv", "_build", ".git", "tests", "benchmarks", "__pycache__", "*.egg-info"))
+        self.stage = root / "stage" / CAMDEN / YEAR
+        self.published = root / "site" / CAMDEN / YEAR
+        self.env = {**os.environ, "PYTHONPATH": str(self.project / "src")}
+
+    def run(self, command: str, *options: str) -> str:
+        completed = subprocess.run(
+            [sys.executable, "-m", "analysis", command, "--year", YEAR, "--stage-dir", str(self.root / "stage"),
+             "--site-dir", str(self.root / "site"), *options],
+            cwd=self.project, env=self.env, capture_output=True, text=True, timeout=900)
+        output = completed.stdout + completed.stderr
+        assert completed.returncode == 0, output
+        return output
+
+    def build(self, *options: str) -> dict[str, str]:
+        """Build; return each notebook executed (by name) with the reason the build gave."""
+        self.output = self.run("build", *options)
+        return dict(re.findall(r"^  to execute: (\S+) \((.*)\)$", self.output, re.M))
+
+    def page(self, relative: str) -> str:
+        return (self.published / relative).read_text(encoding="utf-8")
+
+    def edit_notebook(self, name: str, sentence: str) -> None:
+        path = self.project / "notebooks" / f"{name}.ipynb"
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        cell = [cell for cell in notebook["cells"] if cell["cell_type"] == "markdown"][1]
+        cell["source"] = "".join(cell["source"]) + f"\n{sentence}\n"
+        path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    def replace_in(self, relative: str, old: str, new: str) -> None:
+        path = self.project / relative
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{relative} no longer has {old!r}: update this test"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_each_change_executes_exactly_the_notebooks_it_touches_and_the_result_reproduces(tmp_path):
+    book = CopiedProject(tmp_path)
+
+    # From nothing: every notebook runs.
+    assert set(book.build()) == EVERY_NOTEBOOK
+
+    # Nothing changed: nothing runs, nothing is published.
+    manifest = book.published / "manifest.json"
+    published_at = manifest.stat().st_mtime_ns
+    assert book.build() == {}
+    assert "Up to date" in book.output and manifest.stat().st_mtime_ns == published_at
+
+    # A sentence in a section's notebook: that page, the methods page (it reads every section's code
+    # for the measures it tests) and provenance.
+    book.edit_notebook("03_family_help", "A sentence added to the family help page.")
+    executed = book.build()
+    assert set(executed) == {"03_family_help", "92_methods"} | MANIFEST_READER
+    assert executed["03_family_help"] == "the notebook changed"
+    assert "A sentence added to the family help page." in book.page("notebooks/03_family_help.html")
+
+    # The changelog, read by the changes page only.
+    book.replace_in("CHANGELOG.md", "## 2024-25 — first edition\n",
+                    "## 2024-25 — first edition\n\n- A change of method recorded for this test.\n")
+    executed = book.build()
+    assert set(executed) == {"91_changes"} | MANIFEST_READER
+    assert executed["91_changes"] == f"{book.project / 'CHANGELOG.md'} changed"
+    assert "A change of method recorded for this test." in book.page("notebooks/91_changes.html")
+
+    # A partnership data file, read by the reconciliation page; the data log shows every input's hash.
+    book.replace_in("data/partnerships/camden/reconciliation.csv", "a narrower measure.",
+                    "a narrower measure than the report's.")
+    executed = book.build()
+    assert set(executed) == {"13_reconciliation", "data_log"} | MANIFEST_READER
+    assert "a narrower measure than the report" in book.page("notebooks/13_reconciliation.html")
+
+    # A national file written again with the same bytes: nothing it says has changed.
+    neighbours = book.project / "data" / "national" / "statistical_neighbours.csv"
+    neighbours.write_bytes(neighbours.read_bytes())
+    assert book.build() == {} and "Up to date" in book.output
+
+    # A module of the package, imported by the changes page only.
+    book.replace_in("src/analysis/pages/changes.py", '"""The', '"""For this test. The')
+    executed = book.build()
+    assert set(executed) == {"91_changes"} | MANIFEST_READER
+    assert executed["91_changes"] == "the code of analysis.pages.changes changed"
+
+    # A damaged cache: an executed notebook cut short, and another's record unreadable.
+    executed_copy = book.stage / "notebooks" / "05_children_looked_after.ipynb"
+    executed_copy.write_bytes(executed_copy.read_bytes()[:100])
+    (book.stage / "_cache" / "notebooks" / "06_children_missing.ipynb.json").write_text("{", encoding="utf-8")
+    executed = book.build()
+    assert set(executed) == {"05_children_looked_after", "06_children_missing"} | MANIFEST_READER
+    assert executed["05_children_looked_after"] == "its executed copy is missing or was changed since it was written"
+
+    # A requirement: every notebook ran in the old environment.
+    book.replace_in("requirements.txt", "pandas==", "pandas ==")
+    executed = book.build()
+    assert set(executed) == EVERY_NOTEBOOK
+    assert set(executed.values()) == {"the Python environment or requirements.txt changed"}
+
+    # A parameter (the data folder named explicitly): every notebook is given it.
+    executed = book.build("--data-dir", str(book.project / "data"))
+    assert set(executed) == EVERY_NOTEBOOK
+    assert executed["01_context"] == "its parameters changed"
+
+    # What was published after all these rebuilds is what a build from nothing publishes.
+    report = book.run("verify")
+    assert "The rebuild is identical to the published edition" in report, report
