@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help book test test-fast screenshots pdf validate new-edition new-partnership import-national fetch-national committee-paper verify clean
+.PHONY: help book book-all test test-fast screenshots pdf validate new-edition new-partnership import-national fetch-national committee-paper verify clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -23,8 +23,11 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-book: $(STAMP) ## Execute the notebooks and build the book for YEAR and AREA
-	$(BIN)/python -m analysis build --year $(YEAR)$(AREA_OPTION) --jobs $(JOBS)
+book: $(STAMP) ## Execute the notebooks and build the book for YEAR and AREA (only what changed; FORCE=1 for everything)
+	$(BIN)/python -m analysis build --year $(YEAR)$(AREA_OPTION) --jobs $(JOBS)$(if $(FORCE), --force)
+
+book-all: $(STAMP) ## Build every area's edition for YEAR on Dask into one site (AREAS="E09000007 pan-dorset" for some; WORKERS=N)
+	$(BIN)/python -m analysis build-all --year $(YEAR)$(if $(AREAS), --areas $(AREAS))$(if $(WORKERS), --workers $(WORKERS))$(if $(FORCE), --force)
 
 pdf: $(STAMP) ## Print the built edition for YEAR and AREA to a PDF, without the appendices unless APPENDICES=1; COMMITTEE_DATE=YYYY-MM-DD for the cover (needs Chromium; run make book first)
 	$(BIN)/python -m analysis pdf --year $(YEAR)$(AREA_OPTION)$(if $(APPENDICES), --appendices)$(if $(COMMITTEE_DATE), --committee-date $(COMMITTEE_DATE))

@@ -141,6 +141,85 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------
+# build-all
+# --------------------------------------------------------------------------
+
+
+def add_build_all_command(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "build-all",
+        help="build every area's edition (or those named) on Dask, into one site",
+        description=(
+            "Build the edition of every current local authority in the national statistics and of\n"
+            "every configured partnership of several authorities (or the --areas named) into one\n"
+            "site, with an index of them all. Editions run in parallel on Dask distributed: a\n"
+            "LocalCluster sized to this machine, or the cluster at --scheduler. Each edition is\n"
+            "built as `build` builds it, reusing the notebooks nothing has changed under, so\n"
+            "after a national file changes only the pages that read it run again. Progress shows\n"
+            "editions done out of all and the failures so far; an area that fails is reported\n"
+            "and the others go on.\n"
+            "\n"
+            "examples:\n"
+            f"  {PROG} build-all --year 2024-25\n"
+            f"  {PROG} build-all --year 2024-25 --areas E09000007 E09000019 pan-dorset\n"
+            f"  {PROG} build-all --year 2024-25 --scheduler tcp://10.0.0.5:8786\n"
+            "\n"
+            "exit codes: 0 every edition built or up to date; 1 one or more failed (each is\n"
+            "listed); 2 bad parameters."
+        ),
+        formatter_class=_HelpFormatter,
+    )
+    parser.add_argument("--year", required=True, metavar="YYYY-YY",
+                        help="partnership (financial) year of the editions, e.g. 2024-25 (required)")
+    parser.add_argument("--areas", nargs="+", default=None, metavar="CODE",
+                        help="the editions to build: ONS area codes or partnerships' ids (default: every "
+                             "current local authority and every partnership of several authorities)")
+    _add_data_dir_options(parser)
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="the address of a running Dask scheduler (e.g. tcp://10.0.0.5:8786); its workers "
+                             "must see the same project, data and site folders. Default: a LocalCluster here")
+    parser.add_argument("--workers", default=None, type=int, metavar="N",
+                        help="Dask workers of the LocalCluster, one edition each at a time (default: one per "
+                             "processor)")
+    parser.add_argument("--jobs", "-j", default=1, type=int, metavar="N",
+                        help="how many notebooks each edition executes at once (default: 1)")
+    parser.add_argument("--stage-dir", default=STAGE_DIR, type=Path, metavar="PATH",
+                        help=f"where editions are staged (default: {display_path(STAGE_DIR)})")
+    parser.add_argument("--site-dir", default=SITE_DIR, type=Path, metavar="PATH",
+                        help=f"where editions are published (default: {display_path(SITE_DIR)})")
+    parser.add_argument("--force", action="store_true",
+                        help="execute every notebook of every edition, reusing nothing from earlier builds")
+    parser.set_defaults(handler=run_build_all)
+
+
+def run_build_all(args: argparse.Namespace) -> int:
+    import time
+
+    from analysis.build.build_all import build_all, every_edition_area, summary
+    from analysis.config import check_edition_area
+    from analysis.inputs.partnership import partnership_for_area
+    from analysis.periods import ReportYear
+
+    year = ReportYear.parse(args.year).label
+    data_dir, data_roots = _data_dir(args)
+    areas = every_edition_area(data_dir)
+    if args.areas:
+        # A partnership over one authority is that authority's edition: name it once.
+        named = [check_edition_area(area) for area in args.areas]
+        areas = list(dict.fromkeys(getattr(partnership_for_area(area, data_dir), "edition_area", area) for area in named))
+    for number, name in (("--workers", args.workers), ("--jobs", args.jobs)):
+        if name is not None and name < 1:
+            raise ParameterError(f"{number} must be at least 1, not {name}")
+    started = time.perf_counter()
+    outcomes = build_all(year, areas, data_dir=data_dir, stage_root=args.stage_dir.expanduser().resolve(),
+                         site_dir=args.site_dir.expanduser().resolve(), scheduler=args.scheduler,
+                         workers=args.workers, jobs=args.jobs, force=args.force, data_roots=data_roots)
+    print(summary(outcomes, time.perf_counter() - started))
+    print(f"Site index: {args.site_dir.expanduser().resolve() / 'index.html'}")
+    return EXIT_OK if all(outcome.ok for outcome in outcomes) else EXIT_FAILED
+
+
+# --------------------------------------------------------------------------
 # validate
 # --------------------------------------------------------------------------
 
@@ -593,6 +672,7 @@ def run_committee_paper(args: argparse.Namespace) -> int:
 # Each function adds one subcommand; append new ones here.
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     add_build_command,
+    add_build_all_command,
     add_validate_command,
     add_new_edition_command,
     add_new_partnership_command,

@@ -81,6 +81,7 @@ class BuildResult:
     total_seconds: float = 0.0
     pdf_path: Path | None = None  # the PDF printed after publishing, if one was
     executed: list[str] = field(default_factory=list)  # notebooks executed (the others were reused)
+    notebook_count: int = 0  # notebooks in the edition
     up_to_date: bool = False  # nothing had changed: nothing was executed or published
 
     @property
@@ -417,7 +418,8 @@ def build_edition(
             return BuildResult(
                 year=year, area_code=area_code, html_dir=published, stage_dir=stage_dir,
                 manifest_path=published / run_manifest.MANIFEST_NAME, site_index=site_dir / site_index.INDEX_NAME,
-                log_path=stage_dir / BUILD_LOG_NAME, total_seconds=total, up_to_date=True)
+                log_path=stage_dir / BUILD_LOG_NAME, total_seconds=total, up_to_date=True,
+                notebook_count=len(tasks))
         report_plan(sections, stale, "section", progress)
         with notebook_workers(jobs, stage_dir / STAGE_JUPYTER_FOLDER) as workers:
             durations = execute([task for task in sections if task["notebook"] in stale], jobs, staged, label,
@@ -495,5 +497,5 @@ def build_edition(
             year=year, area_code=area_code, html_dir=published, stage_dir=stage_dir,
             manifest_path=published / run_manifest.MANIFEST_NAME, site_index=site_dir / site_index.INDEX_NAME,
             log_path=log_path, durations=durations, html_seconds=html_seconds, total_seconds=total,
-            pdf_path=pdf_path, executed=list(durations),
+            pdf_path=pdf_path, executed=list(durations), notebook_count=len(tasks),
         )
