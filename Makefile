@@ -26,7 +26,7 @@ $(STAMP): requirements.txt pyproject.toml
 book: $(STAMP) ## Execute the notebooks and build the book for YEAR and AREA (only what changed; FORCE=1 for everything)
 	$(BIN)/python -m analysis build --year $(YEAR)$(AREA_OPTION) --jobs $(JOBS)$(if $(FORCE), --force)
 
-book-all: $(STAMP) ## Build every area's edition for YEAR on Dask into one site (AREAS="E09000007 pan-dorset" for some; WORKERS=N)
+book-all: $(STAMP) ## Build every area's edition for YEAR on Dask into one site (AREAS="CODE ..." for some; WORKERS=N)
 	$(BIN)/python -m analysis build-all --year $(YEAR)$(if $(AREAS), --areas $(AREAS))$(if $(WORKERS), --workers $(WORKERS))$(if $(FORCE), --force)
 
 pdf: $(STAMP) ## Print the built edition for YEAR and AREA to a PDF, without the appendices unless APPENDICES=1; COMMITTEE_DATE=YYYY-MM-DD for the cover (needs Chromium; run make book first)

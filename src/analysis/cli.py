@@ -161,7 +161,7 @@ def add_build_all_command(subparsers: argparse._SubParsersAction) -> None:
             "\n"
             "examples:\n"
             f"  {PROG} build-all --year 2024-25\n"
-            f"  {PROG} build-all --year 2024-25 --areas E09000007 E09000019 pan-dorset\n"
+            f"  {PROG} build-all --year 2024-25 --areas CODE CODE PARTNERSHIP-ID\n"
             f"  {PROG} build-all --year 2024-25 --scheduler tcp://10.0.0.5:8786\n"
             "\n"
             "exit codes: 0 every edition built or up to date; 1 one or more failed (each is\n"

@@ -87,8 +87,9 @@ def test_register_is_published_as_page_and_csv(camden_edition):
 
 def _prose_numbers(soup):
     article = soup.find("article")
+    # Not prose: code, tables, charts and the links to their spreadsheets ("... (02_front_door-x.xlsx, 12 KB)").
     for hidden in article.select("div.cell_input, div.analysis-code, details.sources, details.chart-data, table, figure, "
-                                 ".toggle-details"):
+                                 ".toggle-details, .data-download"):
         hidden.decompose()
     text = " ".join(el.get_text(" ", strip=True) for el in article.find_all(["p", "li"]))
     text = DATE.sub(" ", text)

@@ -23,11 +23,16 @@ scanned; embedded images (``data:image/...`` URIs, ``image/png`` notebook
 outputs) are skipped; CSV downloads embedded as ``data:text/csv`` URIs are
 decoded and scanned like CSV files.
 
+Spreadsheets (``.xlsx``: each chart's and table's data, the register of figures)
+are read cell by cell (:func:`scan_workbook`): every cell of every sheet is checked
+as a CSV's header and rows are, and each finding names its sheet and cell.
+
 ``scan_edition(folder, stage_dir=...)`` returns the findings;
 ``failure_message`` words them for the build's error.
 """
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import json
@@ -60,6 +65,11 @@ TEXT_SUFFIXES = {".html", ".htm", ".csv", ".tsv", ".ipynb", ".json", ".txt", ".m
 _DATA_URI = re.compile(r"data:[^\s\"'<>)\\]*")
 _CSV_DATA_URI = re.compile(r"data:text/csv[^,\s\"'<>\\]*,([^\s\"'<>\\]*)")
 _IMAGE_OUTPUT = re.compile(r"\"image/[a-z0-9.+-]+\"\s*:\s*\"(?:[^\"\\]|\\.)*\"")
+# Workbooks are read cell by cell, not as text.
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
+# Cells of a row are joined with this when their values are checked, so that a date is still
+# found next to its "date of birth" label in the cell before it, as in a CSV row.
+_CELL_SEPARATOR = " | "
 
 
 @dataclass(frozen=True)
@@ -356,18 +366,85 @@ def scan_text(text: str, file: str) -> list[Finding]:
 
 
 # --------------------------------------------------------------------------
+# Spreadsheets
+# --------------------------------------------------------------------------
+
+
+def _cell_name(sheet: str, row: int, column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return f"sheet {sheet!r}, cell {get_column_letter(column)}{row}"
+
+
+def _cell_text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _sheet_findings(sheet: str, rows: list[list[str]], file: str) -> list[Finding]:
+    """Findings in one sheet's cells (rows of text): a cell that is a person-level field's
+    name, person-level values in a row, small counts from record-level data in a register."""
+    findings = []
+    for row_number, cells in enumerate(rows, start=1):
+        starts, offset = [], 0  # where each cell starts in the row's joined text
+        for column, text in enumerate(cells, start=1):
+            starts.append(offset)
+            offset += len(text) + len(_CELL_SEPARATOR)
+            finding = _field_finding(file, None, text, "a spreadsheet cell", _cell_name(sheet, row_number, column))
+            if finding:
+                findings.append(finding)
+        for offset, what in value_findings(_CELL_SEPARATOR.join(cells)):
+            column = bisect.bisect_right(starts, offset)
+            findings.append(Finding(file, None, what, _cell_name(sheet, row_number, column)))
+    findings += _register_sheet_findings(sheet, rows, file)
+    return findings
+
+
+def _register_sheet_findings(sheet: str, rows: list[list[str]], file: str) -> list[Finding]:
+    """A register of figures on a sheet (a row with the columns raw_value and source_kind, and
+    the rows under it), checked as a register CSV is."""
+    for header_number, cells in enumerate(rows, start=1):
+        if {"raw_value", "source_kind"} <= {normalise_field(cell) for cell in cells}:
+            buffer = io.StringIO()
+            csv.writer(buffer).writerows(rows[header_number - 1:])
+            return [Finding(file, None, finding.what, f"sheet {sheet!r}, row {header_number + finding.line - 1}")
+                    for finding in register_findings(buffer.getvalue(), file)]
+    return []
+
+
+def scan_workbook(path: Path, file: str) -> list[Finding]:
+    """Every cell of every sheet of a workbook, read as a spreadsheet program shows it; a workbook
+    that cannot be opened is a finding too, as it cannot be checked."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True)
+    except Exception as error:  # noqa: BLE001 - whatever the reason, an unreadable file is not published
+        return [Finding(file, None, f"a workbook that cannot be opened, so it cannot be checked for "
+                                    f"record-level data ({type(error).__name__})")]
+    findings = []
+    try:
+        for sheet in workbook.worksheets:
+            sheet.reset_dimensions()  # the cells the file holds, whatever size it claims
+            rows = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+            findings += _sheet_findings(sheet.title, rows, file)
+    finally:
+        workbook.close()
+    return findings
+
+
+# --------------------------------------------------------------------------
 # Folders
 # --------------------------------------------------------------------------
 
 
 def edition_files(folder: Path) -> Iterator[Path]:
-    """The files of an edition that are scanned: text files outside _static/."""
+    """The files of an edition that are scanned: text files and workbooks outside _static/."""
     folder = Path(folder)
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder)
         if not path.is_file() or relative.parts[0] in SKIPPED_FOLDERS:
             continue
-        if path.suffix.lower() not in TEXT_SUFFIXES:
+        if path.suffix.lower() not in TEXT_SUFFIXES | WORKBOOK_SUFFIXES:
             continue
         yield path
 
@@ -379,13 +456,19 @@ def _read_text(path: Path) -> str | None:
         return None
 
 
+def scan_file(path: Path, file: str) -> list[Finding]:
+    """Findings in one file, named ``file``: a workbook cell by cell, any other file as text
+    (nothing for a file that is not text)."""
+    if Path(path).suffix.lower() in WORKBOOK_SUFFIXES:
+        return scan_workbook(Path(path), file)
+    text = _read_text(Path(path))
+    return scan_text(text, file) if text is not None else []
+
+
 def scan_folder(folder: Path, *, prefix: str = "") -> list[Finding]:
     findings = []
     for path in edition_files(folder):
-        text = _read_text(path)
-        if text is None:
-            continue
-        findings += scan_text(text, prefix + path.relative_to(folder).as_posix())
+        findings += scan_file(path, prefix + path.relative_to(folder).as_posix())
     return findings
 
 
@@ -407,9 +490,8 @@ def scan_edition(folder: Path, *, stage_dir: Path | None = None,
     findings = scan_folder(folder)
     for path in extra_files:
         path = Path(path)
-        text = _read_text(path) if path.is_file() else None
-        if text is not None:
-            findings += scan_text(text, path.name)
+        if path.is_file():
+            findings += scan_file(path, path.name)
     if stage_dir is not None:
         stage_dir = Path(stage_dir)
         for path in stage_registers(stage_dir):

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from IPython.display import HTML
 
 from analysis.config import CHANGELOG_FILE, display_path
 from analysis.periods import ReportYear, previous_expected_period
-from analysis.present.tables import table_html
 from analysis.present.wording import describe_change
 
 # --------------------------------------------------------------------------
@@ -225,12 +225,14 @@ def change_summary(partnership, table: pd.DataFrame | None = None) -> str:
     return text
 
 
-def change_table_html(table: pd.DataFrame, year: str) -> str:
+def show_change_table(page, table: pd.DataFrame) -> HTML:
+    """The change table on the page, with its spreadsheet linked under it (nothing when empty)."""
     if table.empty:
-        return ""
-    shown = table.drop(columns=["indicator_id"])
-    return ('<div class="table-wrapper">'
-            + table_html(shown, f"Each partnership figure in the previous edition and in {year}") + "</div>")
+        return HTML("")
+    previous_year = ReportYear.parse(page.year).previous().label
+    return page.show_table(table.drop(columns=["indicator_id"]),
+                           f"Each partnership figure in the previous edition and in {page.year}", name="changes",
+                           source=f"the partnership's figures for {page.year} and for {previous_year}")
 
 
 # --------------------------------------------------------------------------

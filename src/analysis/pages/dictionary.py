@@ -8,21 +8,34 @@ from IPython.display import HTML
 
 from analysis.inputs.catalogue import load_catalogue, load_list_catalogue, load_sections
 from analysis.inputs.formats import FIGURE_COLUMN_MEANINGS, FIGURE_COLUMNS
+from analysis.present.spreadsheets import Downloads
 from analysis.present.tables import show_table
 from analysis.vocabulary import PERIOD_TYPE_LABELS, POLARITY_LABELS, UNIT_LABELS
 
-def input_format() -> HTML:
-    """The columns of a partnership figures file and what goes in each."""
+
+def input_format(downloads: Downloads | None = None) -> HTML:
+    """The columns of a partnership figures file and what goes in each; with the page's
+    ``downloads``, its spreadsheet linked under it (as for each table here)."""
     table = pd.DataFrame({"Column": FIGURE_COLUMNS, "What it holds": [FIGURE_COLUMN_MEANINGS[c] for c in FIGURE_COLUMNS]})
-    return show_table(table, "Columns of a partnership figures file")
+    return _show(table, "Columns of a partnership figures file", downloads, "input-format",
+                 "the book's input formats (analysis.inputs.formats)")
 
 
-def indicator_dictionary(data_dir: Path | str | None = None) -> HTML:
-    return show_table(indicator_table(data_dir), "The indicator catalogue")
+def indicator_dictionary(data_dir: Path | str | None = None, downloads: Downloads | None = None) -> HTML:
+    return _show(indicator_table(data_dir), "The indicator catalogue", downloads, "indicators",
+                 "the indicator catalogue (data/reference/indicators.csv) and its sections")
 
 
-def list_dictionary(data_dir: Path | str | None = None) -> HTML:
-    return show_table(list_table(data_dir), "The qualitative lists")
+def list_dictionary(data_dir: Path | str | None = None, downloads: Downloads | None = None) -> HTML:
+    return _show(list_table(data_dir), "The qualitative lists", downloads, "lists",
+                 "the catalogue of qualitative lists (data/reference/lists.csv) and its sections")
+
+
+def _show(table: pd.DataFrame, caption: str, downloads: Downloads | None, name: str, source: str) -> HTML:
+    """The table, with its spreadsheet when there are ``downloads`` (the notebook's)."""
+    if downloads is None:
+        return show_table(table, caption)
+    return downloads.table(table, caption, name=name, source=source)
 
 
 def indicator_table(data_dir: Path | str | None = None) -> pd.DataFrame:

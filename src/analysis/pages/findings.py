@@ -12,12 +12,14 @@ import html
 from dataclasses import dataclass
 
 import pandas as pd
+from IPython.display import HTML
 
 from analysis.config import display_path
 from analysis.inputs.catalogue import load_key_findings, load_sections
 from analysis.pages.page import Page
 from analysis.present.formatting import comparator_figures, format_value, ordinal
-from analysis.present.tables import table_html
+from analysis.present.spreadsheets import TableData
+from analysis.present.tables import WithDownload, table_html, together
 from analysis.present.wording import (
     england_comparison, figure_change, quartile_label, year_on_year_verdict,
 )
@@ -303,10 +305,11 @@ def tiles_html(tiles: list[Tile]) -> str:
 # --------------------------------------------------------------------------------------
 # The front page's parts, glued and registered
 # --------------------------------------------------------------------------------------
-def stand_out_tables(page: Page, sentence_name: str, rule_name: str) -> str:
-    """The best and worst lists as two tables, every figure in them registered; the summary's
-    sentence and the rule glued under the names given. A partnership over several authorities
-    is not ranked as a whole (DfE publishes no figure for it): each authority gets its lists."""
+def stand_out_tables(page: Page, sentence_name: str, rule_name: str) -> WithDownload:
+    """The best and worst lists as two tables, each with its spreadsheet, every figure in them
+    registered; the summary's sentence and the rule glued under the names given. A partnership
+    over several authorities is not ranked as a whole (DfE publishes no figure for it): each
+    authority gets its lists."""
     national = page.national()
     period = national.time_period
     label = page.year  # the measures ranked are for the year ending 31 March of the edition, or that day
@@ -329,12 +332,12 @@ def stand_out_tables(page: Page, sentence_name: str, rule_name: str) -> str:
                             f"{len(ranked_areas)} local authorities, and each is ranked among all local authorities "
                             "in England.")
     page.glue_text(sentence_name, " ".join(sentences), source_kind="derived", period=str(period), source=source)
-    return "".join(parts)
+    return together(parts)
 
 
 def _stand_out_lists(page: Page, national, code: str, area: str, ranked: pd.DataFrame, prefix: str,
-                     source: str) -> list[str]:
-    """The best and worst lists of one authority (or area), as HTML."""
+                     source: str) -> list[HTML]:
+    """The best and worst lists of one authority (or area), each table with its spreadsheet."""
     period = national.time_period
     best, worst = stand_out(ranked)
     parts = []
@@ -342,7 +345,7 @@ def _stand_out_lists(page: Page, national, code: str, area: str, ranked: pd.Data
         caption = f"Measures in which {area} is in the {quartile_label(1 if name == 'best' else 4, 'up_good')} of local authorities"
         anchor = f"standout-{name}" if code == page.area_code else f"standout-{code}-{name}"
         if chosen.empty:
-            parts.append(f'<p class="analysis-standout-none" id="{anchor}">{html.escape(caption)}: none.</p>')
+            parts.append(HTML(f'<p class="analysis-standout-none" id="{anchor}">{html.escape(caption)}: none.</p>'))
             continue
         rows = []
         for measure in chosen.itertuples():
@@ -364,9 +367,10 @@ def _stand_out_lists(page: Page, national, code: str, area: str, ranked: pd.Data
                                      period=str(period), source_kind="national", indicator_id=measure.indicator_id,
                                      source=f"{national.extract}: {measure.indicator_id}, E92000001, {period}")
             rows.append({"Measure": measure.title, area: value, "England": england, "Rank": rank})
-        table = pd.DataFrame(rows)
-        shown = table_html(table, f"{caption} (rank 1 = best)", "table analysis-standout")
-        parts.append(f'<div id="{anchor}">{shown}</div>')
+        table, title = pd.DataFrame(rows), f"{caption} (rank 1 = best)"
+        link = page.spreadsheet(TableData(table, title, source), anchor)
+        parts.append(WithDownload(f'<div id="{anchor}">{table_html(table, title, "table analysis-standout")}</div>',
+                                  link))
     return parts
 
 

@@ -21,7 +21,7 @@ from analysis.national.load import (load_national, load_neighbours, national_cat
 from analysis.periods import ReportYear, period_label
 from analysis.present.charts import MINIMUM_VALUES, interval_text, line_chart
 from analysis.present.formatting import comparator_figures, display_decimals, format_statistic
-from analysis.present.tables import notes_html, show_table
+from analysis.present.tables import notes_html
 from analysis.present.wording import (RANK_ORDER, joined_series_note, latest_published_period, neighbour_average_cell,
                                       neighbour_minimum_sentence, quartile_label, series_start_note, trend_chart_title,
                                       year_on_year_verdict)
@@ -30,6 +30,8 @@ from analysis.stats.intervals import published_interval
 
 NEIGHBOUR_MODEL = "2025"
 RANK = "Rank"
+# What the notes under a comparison table are about.
+CHANGE_NOTES = "Change on the year before"
 # Units written once, after the measure, so that the figure cells hold numbers only.
 MEASURE_UNITS = {"percentage": "%", "rate_per_10000": "per 10,000 children"}
 
@@ -303,8 +305,14 @@ class NationalView:
             name: f"{name} and its {header[0].lower()}{header[1:]}" for name in self.authorities.values()}})
         caption = (f"{self.area_name} and its authorities compared with their region and England" if self.authorities
                    else f"{self.area_name} compared with similar areas, its region and England")
-        return show_table(table, caption,
-                          after=notes_html("Change on the year before", changes))
+        return self.page.show_table(table, caption, name="comparison", source=self.sources(indicator_ids),
+                                    after=notes_html(CHANGE_NOTES, changes), notes_heading=CHANGE_NOTES,
+                                    notes=changes)
+
+    def sources(self, indicator_ids: list[str]) -> str:
+        """The publications a table of these indicators comes from, and the extract that holds them."""
+        publications = dict.fromkeys(self.catalogue.loc[list(indicator_ids), "publication"])
+        return f"{'; '.join(publications)}, via the book's extract of national statistics ({self.extract})"
 
     def _partnership_row(self, indicator_id: str, period: int, result, region_headings: dict[str, str]) -> dict:
         """A summary row for a partnership over several authorities: the combined figure, each
@@ -395,11 +403,12 @@ class NationalView:
                 england_value=_latest(england, highlight) if england is not None else None)
         intervals = {row.period: published_interval(meta["unit"], row.numerator, row.denominator)
                      for row in area_trend.itertuples() if pd.notna(row.value)}
-        line_chart(series, title=headline, subtitle=f"{meta['title']}, by year", decimals=decimals, intervals=intervals,
-                   unit=meta["unit"], value_heading=meta["title"], period_heading="Year",
-                   source=f"{meta['publication']} ({meta['source_file']}), via the national extract",
-                   highlight_period=highlight, chart_id=f"trend-{indicator_id}", note=note,
-                   noted_periods=noted).show()
+        chart = line_chart(series, title=headline, subtitle=f"{meta['title']}, by year", decimals=decimals,
+                           intervals=intervals, unit=meta["unit"], value_heading=meta["title"], period_heading="Year",
+                           source=f"{meta['publication']} ({meta['source_file']}), via the national extract",
+                           highlight_period=highlight, chart_id=f"trend-{indicator_id}", note=note,
+                           noted_periods=noted)
+        self.page.show_chart(chart)
 
     def reorganisation_note(self, area_trend: pd.DataFrame) -> tuple[str | None, list[str]]:
         """What a trend says about the authorities the area replaced, and the periods it is about:

@@ -4,6 +4,10 @@ prose and record where they came from.
 Every number glued into a page goes through `Page.glue...`, which also appends it to
 the page's register of figures (a CSV in the notebook's output folder). The register
 is what lets a scrutineer trace any number on the page back to its source.
+
+Every chart and table a page shows goes through `Page.show_chart` or `Page.show_table`, which
+also write its data as a spreadsheet into the same folder and link it under it
+(analysis.present.spreadsheets).
 """
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ import html
 from pathlib import Path
 
 import pandas as pd
+import yaml
 from IPython.display import HTML, Markdown, display
 from myst_nb import glue
 
@@ -24,7 +29,9 @@ from analysis.present.formatting import format_value
 from analysis.present.headlines import (
     SHARE_RULE, article_for, compared_with_earlier_years, longer_trend, mid_sentence, noun_for, share_of, since_previous,
 )
-from analysis.present.tables import show_table, table_html
+from analysis.present.charts import Chart
+from analysis.present.spreadsheets import Downloads, TableData
+from analysis.present.tables import WithDownload, table_html
 from analysis.present.wording import continued_sentence, figure_change
 from analysis.vocabulary import PERIOD_TYPE_LABELS
 
@@ -63,6 +70,26 @@ def yearly_values(national: NationalView, indicator_id: str) -> pd.Series:
     return values.reindex(range(int(values.index.min()), national.time_period + 1))
 
 
+def edition_title(year: str, area_code: str, output_dir: Path | str | None) -> str:
+    """The edition's title, as the build wrote it into the staged book's _config.yml (the stage
+    is two folders above a page's side-file folder, _data/<page>); the year and area when the
+    page runs outside a build."""
+    config = Path(output_dir).parent.parent / "_config.yml" if output_dir else None
+    if config is not None and config.is_file():
+        title = (yaml.safe_load(config.read_text(encoding="utf-8")) or {}).get("title")
+        if title:
+            return str(title)
+    return f"the {year} edition of the analysis book for {area_code}"
+
+
+def page_downloads(page: str, year: str, area_code: str, output_dir: Path | str | None) -> Downloads:
+    """Where a page's charts and tables are written as spreadsheets (its side-file folder), with
+    the edition's title for their covers; dated the last day of the edition's year. A page
+    without a side-file folder (run by hand) writes and links none."""
+    return Downloads(output_dir or None, page, edition_title(year, area_code, output_dir),
+                     ReportYear.parse(year).last_day)
+
+
 def _note(text: str) -> HTML:
     """A note box in the theme's admonition style (Markdown outputs cannot hold directives)."""
     return HTML(f'<div class="admonition note" role="note"><p class="admonition-title">Note</p>'
@@ -91,6 +118,11 @@ class Page:
         if self.register_path:
             self.register_path.parent.mkdir(parents=True, exist_ok=True)
             self._write_register()
+        self.downloads = page_downloads(page, year, area_code, output_dir)
+
+    def edition_title(self) -> str:
+        """The edition's title, for the covers of the page's spreadsheets (:func:`edition_title`)."""
+        return edition_title(self.year, self.area_code, self.downloads.folder)
 
     def period_span(self) -> str:
         """'1 April 2024 to 31 March 2025' for the edition's financial year."""
@@ -308,6 +340,21 @@ class Page:
 
     # --- showing ------------------------------------------------------------
 
+    def spreadsheet(self, data: TableData, name: str) -> str:
+        """Write a chart's or table's data as a spreadsheet into the page's side-file folder and
+        return the Markdown linking it; '' when the page has no such folder (run by hand)."""
+        return self.downloads.spreadsheet(data, name)
+
+    def show_chart(self, chart: Chart) -> None:
+        """Show a chart with its data table, CSV download and spreadsheet link."""
+        chart.show(self.spreadsheet(chart.data(), chart.chart_id))
+
+    def show_table(self, table: pd.DataFrame, caption: str, *, name: str, source: str, after: str = "",
+                   notes_heading: str = "", notes: dict[str, str] | None = None) -> HTML:
+        """A table with its spreadsheet linked under it (analysis.present.spreadsheets.Downloads.table)."""
+        return self.downloads.table(table, caption, name=name, source=source, after=after,
+                                    notes_heading=notes_heading, notes=notes)
+
     def not_supplied_note(self, indicator_ids: list[str]) -> None:
         """Say plainly which of this section's partnership figures are absent for this edition."""
         if not self.partnership.available:
@@ -335,11 +382,12 @@ class Page:
             "Source": f.source,
             "Data file": f"{f.source_file}, " + (f"sheet {f.source_sheet}, " if f.source_sheet else "") + f"row {f.source_row}",
         } for f in seen.values()]
-        display(HTML(
+        table, caption = pd.DataFrame(rows), "Each partnership figure on this page and where it came from"
+        link = self.spreadsheet(TableData(table, caption, f"the partnership's figures for {self.year}; each row "
+                                                         "names its data file, sheet and row"), "sources")
+        display(WithDownload(
             '<details class="sources"><summary>Sources of the figures on this page</summary>'
-            + table_html(pd.DataFrame(rows), "Each partnership figure on this page and where it came from")
-            + "</details>"
-        ))
+            + table_html(table, caption) + "</details>", link))
 
     def list_table(self, list_id: str, item_heading: str = "Item", detail_heading: str = "Detail",
                    detail_continues: bool = False) -> HTML:
@@ -352,11 +400,13 @@ class Page:
         items = self.partnership.items(list_id)
         if items.empty:
             return HTML(f"<p>Not supplied for {html.escape(self.year)}.</p>")
+        caption = self.partnership.list_catalogue.at[list_id, "title"]
+        lists = display_path(self.partnership.folder / "lists.csv")
+        source = f"the partnership's lists for {self.year} ({lists}, list {list_id})"
         if detail_continues:
             sentences = [continued_sentence(row.item, row.detail) for row in items.itertuples()]
-            return show_table(pd.DataFrame({item_heading: sentences}), self.partnership.list_catalogue.at[list_id, "title"])
+            return self.show_table(pd.DataFrame({item_heading: sentences}), caption, name=list_id, source=source)
         table = items[["item", "detail"]].rename(columns={"item": item_heading, "detail": detail_heading})
         if table[detail_heading].eq("").all():
             table = table.drop(columns=[detail_heading])
-        caption = self.partnership.list_catalogue.at[list_id, "title"]
-        return show_table(table, caption)
+        return self.show_table(table, caption, name=list_id, source=source)

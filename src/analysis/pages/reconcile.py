@@ -508,18 +508,28 @@ def explanation_html(measure: str, statistic: str, sentences: list[str], notes: 
             f"<strong>{html.escape(mid_sentence(statistic))}</strong></p><ul>{items}</ul>{notes}</div>")
 
 
-def show_reconciliation(table: pd.DataFrame, caption: str) -> HTML:
+def show_reconciliation(table: pd.DataFrame, caption: str, page=None) -> HTML:
     """The reconciliation table with its figures in columns and, under it, each pair's computed
     explanation (when the table has one) and a collapsible with the report's definition, the
-    national definition and how the definitions differ."""
-    blocks = []
-    for _, row in table.iterrows():
+    national definition and how the definitions differ. With its ``page``, the table's data is
+    also a spreadsheet, those texts its notes."""
+    blocks, notes = [], {}
+    for number, (_, row) in enumerate(table.iterrows(), start=1):
         measure, statistic = row["Report's measure"], row["National statistic"]
         definitions = {DEFINITION_HEADINGS.get(column, column): row[column] for column in DEFINITIONS}
         if isinstance(row.get(EXPLANATION), list):
             blocks.append(explanation_html(measure, statistic, row[EXPLANATION],
                                            notes_html(DEFINITIONS_SUMMARY, definitions)))
+            definitions[EXPLANATION] = " ".join(row[EXPLANATION])
         else:
             blocks.append(notes_html(f"Definitions: {measure} and {statistic}", definitions))
+        notes.update({f"Row {number}, {measure}, {heading[0].lower() + heading[1:]}": text
+                      for heading, text in definitions.items()})
     shown = table.drop(columns=DEFINITIONS + [EXPLANATION], errors="ignore")
-    return show_table(shown, caption, after="".join(blocks))
+    if page is None:
+        return show_table(shown, caption, after="".join(blocks))
+    return page.show_table(shown, caption, name="reconciliation", after="".join(blocks),
+                           source=f"the partnership's figures for {page.year} and the national statistics "
+                                  "(Department for Education and ONS) shown on this page",
+                           notes_heading="The definitions of each row's two measures and what its gap is made of",
+                           notes=notes)

@@ -22,11 +22,12 @@ import matplotlib.ticker  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from afcharts.af_colours import get_af_colours  # noqa: E402
-from IPython.display import HTML, display  # noqa: E402
+from IPython.display import display  # noqa: E402
 
 from analysis.present.formatting import DEFAULT_DECIMALS, format_value  # noqa: E402
 from analysis.present.wording import when  # noqa: E402
-from analysis.present.tables import table_html  # noqa: E402
+from analysis.present.spreadsheets import TableData  # noqa: E402
+from analysis.present.tables import WithDownload, table_html  # noqa: E402
 
 # The Analysis Function's accessible palettes, as afcharts publishes them.
 CATEGORICAL = get_af_colours("categorical")
@@ -98,8 +99,13 @@ class Chart:
             f"</details>"
         )
 
-    def show(self) -> None:
-        display(HTML(self.to_html()))
+    def data(self) -> TableData:
+        """The chart's numbers as its table shows them, for its spreadsheet."""
+        return TableData(self.table, self.title, self.source, subtitle=self.subtitle, kind="chart")
+
+    def show(self, link: str = "") -> None:
+        """Show the chart, then ``link`` (Markdown: the link to its spreadsheet) when given."""
+        display(WithDownload(self.to_html(), link))
 
 
 def _png(fig) -> bytes:

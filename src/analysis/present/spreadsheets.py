@@ -14,10 +14,16 @@ builds of one edition write the same bytes. :func:`register_sheets` cuts the reg
 figures, as the register page shows it, into one table per page of the book, and
 :func:`register_workbook` writes it with its cover and notes. :func:`workbook_tables` reads a
 written workbook back, to check it has the sheets and tables it should.
+
+Every chart and table of a page has a workbook of its own too: :class:`TableData` is its
+numbers as the page shows them with its title, source and notes; :class:`Downloads` writes
+it as ``<page>-<name>.xlsx`` into the page's side-file folder and returns the MyST Markdown
+that links it (:func:`spreadsheet_link`), which Sphinx publishes with the page.
 """
 from __future__ import annotations
 
 import io
+import math
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -25,8 +31,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
+from IPython.display import HTML
 
 from analysis.files import write_atomically
+from analysis.present.tables import show_table, symbols_in
 from analysis.vocabulary import SYMBOLS
 
 # Excel: a worksheet name has at most 31 characters and none of these; a table name is a letter
@@ -48,6 +56,9 @@ class SheetTable:
     table: pd.DataFrame
     subtitles: tuple[str, ...] = ()
     source: str = ""
+    # Excel number formats of single cells, (row, column, format), so a number is shown as the
+    # book writes it ('8,583', '18.0') while the cell holds the number.
+    number_formats: tuple[tuple[int, int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,6 +115,7 @@ def workbook_bytes(tables: list[SheetTable], cover: CoverText, notes: pd.DataFra
     sheets = {
         table.label: gpt.GPTable(table=table.table.reset_index(drop=True), table_name=table.table_name,
                                  title=table.title, subtitles=list(table.subtitles), source=table.source or None,
+                                 additional_formatting=_cell_formats(table.number_formats),
                                  instructions="This worksheet contains one table. Some cells may refer to notes, "
                                               "which can be found on the notes worksheet.")
         for table in tables
@@ -121,6 +133,13 @@ def workbook_bytes(tables: list[SheetTable], cover: CoverText, notes: pd.DataFra
         workbook.set_properties({"title": cover.title, "created": datetime(created.year, created.month, created.day)})
         workbook.close()
     return buffer.getvalue()
+
+
+def _cell_formats(number_formats) -> list[dict]:
+    """gptables' formatting of single cells: one entry per cell (gptables applies an entry's
+    format to the last of its cells only); its row 0 is the header, so data rows count from 1."""
+    return [{"cell": {"cells": (row + 1, column), "format": {"num_format": number_format}}}
+            for row, column, number_format in number_formats]
 
 
 def write_workbook(path: Path | str, tables: list[SheetTable], cover: CoverText, notes: pd.DataFrame,
@@ -217,3 +236,179 @@ def register_workbook(shown: pd.DataFrame, path: Path | str, edition_title: str,
                "figures of its indicators as open data in the Explore Education Statistics format.",
                "The notes worksheet explains the columns, the kinds of source and the symbols used."))
     write_workbook(path, tables, cover, REGISTER_NOTES, created)
+
+
+# --------------------------------------------------------------------------
+# One chart's or table's data, as a workbook of its own
+# --------------------------------------------------------------------------
+
+DATA_SHEET = "Table 1"
+FIGURES_NOTE = ("Figures are as the book shows them. A cell that holds only a number is stored as a number, "
+                "shown with the decimal places and thousands separators the book shows; other cells (periods, "
+                "ranks, figures with their confidence intervals, words and symbols) are text.")
+# A cell that is a number and nothing else: '8,583', '591.3', '-2', '0.5' (not '007', '2024-25', '85%').
+_PLAIN_NUMBER = re.compile(r"-?(?:0|[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*)(?:\.(\d+))?")
+# DfE's older symbol for 'not available': Excel tables refuse a cell of punctuation alone, so it
+# is written as its current form, as the EES open data files write it.
+_OLDER_SYMBOLS = {":": "x"}
+
+
+@dataclass(frozen=True)
+class TableData:
+    """A chart's or a table's numbers as the page shows them, with what a reader needs to use
+    them on their own: its title, the measure, the source and the notes shown under it."""
+
+    table: pd.DataFrame
+    title: str
+    source: str
+    subtitle: str = ""
+    kind: str = "table"  # 'table' or 'chart': how the cover names it
+    notes_heading: str = ""  # what the notes are about, e.g. 'Change on the year before'
+    notes: tuple[tuple[str, str], ...] = ()  # (term, text), one note each
+
+    def written_notes(self) -> list[tuple[str, str]]:
+        """The notes that say something (a blank definition is no note)."""
+        return [(term, text) for term, text in self.notes if str(text).strip()]
+
+    def source_sentence(self) -> str:
+        return f"Source: {self.source.rstrip('. ')}"
+
+
+def plain_number(cell) -> tuple[int | float, str] | None:
+    """A text cell that is a number and nothing else, as that number and the Excel number format
+    that writes it as the book does ('8,583' -> (8583, '#,##0'); '18.0' -> (18.0, '0.0')); None
+    for any other cell ('2024-25', '104 / 153', '85%', 'c')."""
+    if not isinstance(cell, str) or not _PLAIN_NUMBER.fullmatch(cell.strip()):
+        return None
+    text = cell.strip()
+    decimals = len(_PLAIN_NUMBER.fullmatch(text).group(1) or "")
+    number_format = ("#,##0" if "," in text else "0") + ("." + "0" * decimals if decimals else "")
+    number = float(text.replace(",", "")) if decimals else int(text.replace(",", ""))
+    return number, number_format
+
+
+def sheet_cells(table: pd.DataFrame) -> tuple[pd.DataFrame, tuple[tuple[int, int, str], ...]]:
+    """The table's cells as the sheet holds them (numbers as numbers, empty cells empty, every
+    other cell as its text) and the number format of each number."""
+    rows, formats = [], []
+    for row_number, row in enumerate(table.itertuples(index=False)):
+        cells = []
+        for column_number, cell in enumerate(row):
+            if cell is None or (isinstance(cell, float) and math.isnan(cell)):
+                cells.append("")
+            elif isinstance(cell, (int, float)) and not isinstance(cell, bool):
+                cells.append(cell)
+            elif (number := plain_number(str(cell))) is not None:
+                cells.append(number[0])
+                formats.append((row_number, column_number, number[1]))
+            else:
+                text = str(cell)
+                cells.append(_OLDER_SYMBOLS.get(text.strip(), text))
+        rows.append(cells)
+    return pd.DataFrame(rows, columns=[str(column) for column in table.columns], dtype=object), tuple(formats)
+
+
+def data_notes(data: TableData, written: pd.DataFrame) -> pd.DataFrame:
+    """The notes worksheet: how the figures are written, the symbols the sheet shows (when it
+    shows any) and the notes shown under the table, one a row."""
+    rows = [("figures", FIGURES_NOTE)]
+    symbols = symbols_in(written)
+    if symbols:
+        rows.append(("symbols", "Figures that are not published are shown by a symbol: "
+                     + "; ".join(f"{symbol}, {SYMBOLS[symbol]}" for symbol in symbols) + "."))
+    rows += [(f"note_{number}", f"{term}: {text}")
+             for number, (term, text) in enumerate(data.written_notes(), start=1)]
+    return pd.DataFrame(rows, columns=NOTE_COLUMNS)
+
+
+def data_sheet(data: TableData, name: str) -> tuple[SheetTable, pd.DataFrame]:
+    """The one table worksheet of a chart's or table's workbook, and its notes. Its subtitles
+    refer to each note, so that gptables numbers them ('[note 1]')."""
+    written, formats = sheet_cells(data.table)
+    notes = data_notes(data, written)
+    subtitles = [data.subtitle] if data.subtitle else []
+    subtitles.append("How the figures are written$$figures$$")
+    if "symbols" in set(notes[NOTE_COLUMNS[0]]):
+        subtitles.append("Symbols used in the table$$symbols$$")
+    if data.written_notes():
+        references = "".join(f"$$note_{number}$$" for number in range(1, len(data.written_notes()) + 1))
+        subtitles.append((data.notes_heading or "Notes") + references)
+    sheet = SheetTable(label=DATA_SHEET, table_name=table_name(name), title=data.title, table=written,
+                       subtitles=tuple(subtitles), source=data.source_sentence(), number_formats=formats)
+    return sheet, notes
+
+
+def data_cover(data: TableData, edition: str, symbols: bool = False) -> CoverText:
+    """The cover: the chart's or table's title, the edition it is from and its source
+    (``symbols``: whether the table shows symbols, which the notes explain)."""
+    return CoverText(
+        title=data.title,
+        intro=(f"The data of one {data.kind} of {edition}, as the book shows it.",
+               f"The table is on the worksheet {DATA_SHEET}; the contents worksheet links it."),
+        about=(data.source_sentence() + ".",
+               "The notes worksheet says how the figures are written"
+               + (" and what the symbols mean." if symbols else ".")))
+
+
+def data_workbook_bytes(data: TableData, name: str, edition: str, created: date) -> bytes:
+    """The workbook of one chart or table (:func:`workbook_bytes`); ``name`` names its Excel table."""
+    sheet, notes = data_sheet(data, name)
+    symbols = "symbols" in set(notes[NOTE_COLUMNS[0]])
+    return workbook_bytes([sheet], data_cover(data, edition, symbols), notes, created)
+
+
+def file_size_text(size: int) -> str:
+    """A download's size as a reader is told it: '7 KB' (whole kilobytes, rounded up)."""
+    return f"{max(1, math.ceil(size / 1024))} KB"
+
+
+def spreadsheet_link(target: str, size: int) -> str:
+    """MyST Markdown linking a spreadsheet with the {download} role, so that Sphinx publishes the
+    file with the page. ``target`` is its path from the notebook's folder. The link sits in a
+    ``data-download`` block, which the book's print rules leave out."""
+    name = Path(target).name
+    return ('<div class="data-download">\n\n'
+            f"{{download}}`Download the data as a spreadsheet ({name}, {file_size_text(size)}) <{target}>`\n\n"
+            "</div>\n")
+
+
+def _file_slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9_]+", "-", str(text).lower()).strip("-") or "table"
+
+
+class Downloads:
+    """The spreadsheets of one page: a workbook for each chart and table, written into the page's
+    side-file folder as ``<page>-<name>.xlsx``, a name no other chart or table of the page has.
+    ``created`` is the edition's date (never the clock), so two builds write the same bytes.
+    Without a folder (a notebook run by hand) nothing is written and nothing linked."""
+
+    def __init__(self, folder: Path | str | None, page: str, edition: str, created: date):
+        self.folder = Path(folder) if folder else None
+        self.page, self.edition, self.created = page, edition, created
+        self.taken: set[str] = set()
+
+    def file_stem(self, name: str) -> str:
+        """'<page>-<name>', numbered when the page already has one ('-2', '-3')."""
+        stem = f"{self.page}-{_file_slug(name)}"
+        unique, number = stem, 2
+        while unique in self.taken:
+            unique, number = f"{stem}-{number}", number + 1
+        self.taken.add(unique)
+        return unique
+
+    def spreadsheet(self, data: TableData, name: str) -> str:
+        """Write the workbook of ``data`` and return the Markdown that links it ('' without a folder)."""
+        if self.folder is None:
+            return ""
+        stem = self.file_stem(name)
+        path = write_atomically(self.folder / f"{stem}.xlsx",
+                                data_workbook_bytes(data, stem, self.edition, self.created))
+        return spreadsheet_link(path.as_posix(), path.stat().st_size)
+
+    def table(self, table: pd.DataFrame, caption: str, *, name: str, source: str, after: str = "",
+              notes_heading: str = "", notes: dict[str, str] | None = None) -> HTML:
+        """A table as analysis.present.tables.show_table shows it, with its spreadsheet linked under
+        it. ``name`` makes the file's name; ``notes`` (term: text, about ``notes_heading``) are what
+        ``after`` shows under the table, for the notes worksheet."""
+        data = TableData(table, caption, source, notes_heading=notes_heading, notes=tuple((notes or {}).items()))
+        return show_table(table, caption, after, self.spreadsheet(data, name))

@@ -6,13 +6,17 @@ In a table of CARD_COLUMNS or more columns each cell carries its column's header
 table wider than the screen; narrower tables fit a phone as they are. Long definitions go under the table in a
 ``<details>`` list (:func:`notes_html`) rather than in a narrow column, and a table that
 shows DfE symbols gets a key (:func:`symbol_key_html`).
+
+A table or chart whose data is also a spreadsheet is shown as :class:`WithDownload`: its HTML,
+then the link to the spreadsheet as a second, Markdown output (a ``{download}`` link must be
+MyST Markdown for Sphinx to publish the file; analysis.present.spreadsheets writes both).
 """
 from __future__ import annotations
 
 import html
 
 import pandas as pd
-from IPython.display import HTML
+from IPython.display import HTML, Markdown, display
 
 from analysis.present.wording import symbol_meaning
 from analysis.vocabulary import SYMBOLS
@@ -72,8 +76,35 @@ def notes_html(summary: str, notes: dict[str, str]) -> str:
     return f'<details class="table-notes"><summary>{html.escape(summary)}</summary><dl>{items}</dl></details>'
 
 
-def show_table(table: pd.DataFrame, caption: str, after: str = "") -> HTML:
+class WithDownload(HTML):
+    """HTML followed on the page by ``link``, the Markdown linking its data as a spreadsheet, or
+    several such pairs one after another (``parts``, see :func:`together`).
+
+    ``.data`` is the HTML alone. IPython calls ``_ipython_display_`` both for ``display(...)``
+    and for the last line of a cell, so either shows each HTML then its Markdown; the notebook
+    cell renders its Markdown as MyST (cell metadata ``mystnb.markdown_format: myst``)."""
+
+    def __init__(self, html_text: str, link: str = "", parts: tuple[tuple[str, str], ...] = ()):
+        self.parts = tuple(parts) or ((html_text, link),)
+        super().__init__("".join(text for text, _ in self.parts))
+
+    def _ipython_display_(self) -> None:
+        for text, link in self.parts:
+            display(HTML(text))
+            if link:
+                display(Markdown(link))
+
+
+def together(shown: list[HTML]) -> WithDownload:
+    """Several tables (HTML, or WithDownload with their links) shown one after another."""
+    return WithDownload("", parts=tuple(part for item in shown
+                                        for part in getattr(item, "parts", ((item.data, ""),))))
+
+
+def show_table(table: pd.DataFrame, caption: str, after: str = "", link: str = "") -> HTML:
     """Display a table in a notebook (return it as the last line of a cell), with a key for
-    any DfE symbol it shows and ``after`` (notes, as HTML) beneath it."""
+    any DfE symbol it shows, ``after`` (notes, as HTML) beneath it, then ``link`` (Markdown: the
+    link to its spreadsheet), when given."""
     key = symbol_key_html(symbols_in(table))
-    return HTML(f'<div class="table-wrapper">{table_html(table, caption)}</div>{key}{after}')
+    shown = f'<div class="table-wrapper">{table_html(table, caption)}</div>{key}{after}'
+    return WithDownload(shown, link) if link else HTML(shown)
