@@ -134,3 +134,36 @@ def test_nhs_check_digit():
     assert nhs_number_is_valid("9990000018")
     assert not nhs_number_is_valid("9990000017")
     assert not nhs_number_is_valid("0000000000")
+
+
+# --------------------------------------------------------------------------
+# Sphinx's search index
+# --------------------------------------------------------------------------
+
+# Synthetic: "2024116108" is how Sphinx indexes a table row "2024 | 116 | 108" (the digits of
+# neighbouring cells run together); it happens to pass the NHS number checksum.
+GLUED_DIGITS = "2024116108"
+
+
+def _search_index(title: str) -> str:
+    index = {"alltitles": {title: [[0, None]]}, "docnames": ["notebooks/01_context"],
+             "terms": {GLUED_DIGITS: 4, "plan": [1, 2]}, "titleterms": {GLUED_DIGITS: 4}, "titles": [title]}
+    return "Search.setIndex(" + json.dumps(index) + ")"
+
+
+def test_digits_the_search_index_runs_together_are_not_taken_for_an_nhs_number():
+    from analysis.person_level import nhs_number_is_valid
+
+    assert nhs_number_is_valid(GLUED_DIGITS)  # so a plain text scan would report it
+    assert privacy.scan_text(_search_index("Context"), "searchindex.js") == []
+    assert privacy.scan_text(_search_index("Context"), "other.js") != []
+
+
+def test_the_search_index_titles_are_still_scanned():
+    findings = privacy.scan_text(_search_index(f"Child {GLUED_DIGITS}, SW1A 1AA"), "searchindex.js")
+    assert {finding.what.split(" (")[0] for finding in findings} == {"a UK postcode", "an NHS number"}
+
+
+def test_a_search_index_sphinx_did_not_write_is_scanned_as_text():
+    findings = privacy.scan_text(f"var index = '{GLUED_DIGITS}';", "searchindex.js")
+    assert [finding.what.split(" (")[0] for finding in findings] == ["an NHS number"]

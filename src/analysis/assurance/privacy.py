@@ -347,6 +347,26 @@ def _value_places(notebook: dict) -> dict[str, list[str]]:
     return places
 
 
+# Sphinx's search index: the words of every page, stemmed, with the digits of neighbouring table
+# cells run together ("2024116108" from 2024 | 116 | 108), which can look like an NHS number.
+SEARCH_INDEX = "searchindex.js"
+_SEARCH_INDEX_CALL = re.compile(r"^\s*Search\.setIndex\((.*)\)\s*;?\s*$", re.S)
+
+
+def _scan_search_index(text: str, file: str) -> list[Finding]:
+    """The search index without its word lists (``terms``, ``titleterms``): every page those
+    words come from is scanned in full; the rest (titles, file names) is scanned as JSON."""
+    match = _SEARCH_INDEX_CALL.match(text)
+    try:
+        index = json.loads(match.group(1)) if match else None
+    except ValueError:
+        index = None
+    if not isinstance(index, dict):
+        return _scan_values(text, file)  # not the index Sphinx writes: read it as any other text
+    rest = {key: value for key, value in index.items() if key not in ("terms", "titleterms")}
+    return _scan_json_text(json.dumps(rest, indent=1, ensure_ascii=False), file)
+
+
 def scan_text(text: str, file: str) -> list[Finding]:
     """Findings in one file's text; how it is read depends on the file's suffix."""
     suffix = Path(file).suffix.lower()
@@ -360,6 +380,8 @@ def scan_text(text: str, file: str) -> list[Finding]:
         return _scan_notebook_text(text, file)
     if suffix == ".json":
         return _scan_json_text(text, file)
+    if Path(file).name == SEARCH_INDEX:
+        return _scan_search_index(text, file)
     if suffix in (".md", ".rst", ".txt"):
         return _scan_markdown_text(text, file)
     return _scan_values(text, file)
