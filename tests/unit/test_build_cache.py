@@ -135,11 +135,16 @@ def test_a_file_that_disappears_or_appears_in_a_folder_read_makes_it_run_again(e
     ("parameters", "its parameters changed"),
     ("environment", "the Python environment or requirements.txt changed"),
     ("inputs_present", "an input file was added or removed"),
+    ("tidying", "the code that tidies executed notebooks changed"),
 ])
 def test_each_part_of_the_key_makes_it_run_again(edition, change, why):
     cache, task, _, _ = edition
     if change == "source":
         Path(task["input"]).write_text('{"cells": ["edited"]}', encoding="utf-8")
+    elif change == "tidying":  # as if analysis.build.execute had other code when the notebook ran
+        record = json.loads(cache.record_path(task["notebook"]).read_text(encoding="utf-8"))
+        record["key"]["tidying"] = "0" * 64
+        cache.record_path(task["notebook"]).write_text(json.dumps(record), encoding="utf-8")
     elif change == "parameters":
         task = {**task, "parameters": {**task["parameters"], "year": "2025-26"}}
     reopened = again(cache, **({change: "something else"} if change in ("environment", "inputs_present") else {}))

@@ -3,8 +3,9 @@
 After a notebook runs, the build writes a record of it into ``<stage>/_cache/<notebook>.json``:
 
 - its **key**: the notebook as this edition shows it, the parameters it ran with, the Python
-  environment (Python's version, every installed package's version and ``requirements.txt``) and
-  which input files the edition has (a file that appears can change a page that looks for it);
+  environment (Python's version, every installed package's version and ``requirements.txt``),
+  which input files the edition has (a file that appears can change a page that looks for it) and
+  the code that tidies an executed notebook after it runs (analysis.build.execute);
 - what it **read** while it ran, as recorded in its kernel (:mod:`analysis.build.reads`): each
   file's SHA-256 (or that it was missing), each folder's list of names, and each module of the
   ``analysis`` package it imported, with the SHA-256 of its code;
@@ -111,16 +112,21 @@ class NotebookKey:
     parameters: str
     environment: str
     inputs_present: str
+    tidying: str
 
     @classmethod
     def of(cls, task: dict[str, Any], environment: str, inputs_present: str) -> "NotebookKey":
         return cls(source=sha256_file(Path(task["input"])), parameters=_json_sha(task["parameters"]),
-                   environment=environment, inputs_present=inputs_present)
+                   environment=environment, inputs_present=inputs_present,
+                   tidying=sha256_file(module_file(TIDYING_MODULE)))
 
 
 KEY_WORDS = {"source": "the notebook changed", "parameters": "its parameters changed",
              "environment": "the Python environment or requirements.txt changed",
-             "inputs_present": "an input file was added or removed"}
+             "inputs_present": "an input file was added or removed",
+             "tidying": "the code that tidies executed notebooks changed"}
+# It rewrites every executed notebook in the build's worker, outside the kernel that records reads.
+TIDYING_MODULE = "analysis.build.execute"
 
 
 @dataclass
