@@ -24,6 +24,9 @@ SITE_DIR = BUILD_DIR / "site"
 
 # The assurance pages, which read the other pages' outputs and the run manifest, so run after them.
 ASSURANCE_NOTEBOOKS = "notebooks/assurance/"
+# In an edition's stage, beside the run manifest: what the edition is (title, kind, notebooks, page
+# titles, the measures each section shows), without when or how fast it was built.
+EDITION_FACTS_NAME = "edition.json"
 
 # An area is named by its ONS (GSS) code: E followed by 8 digits.
 AREA_CODE = re.compile(r"^E\d{8}$")

@@ -18,6 +18,7 @@ from analysis.config import DataPaths
 from analysis.errors import InputError
 from analysis.national.indicators import ESTIMATE, INDICATORS, KINDS, load_indicators
 from analysis.national.load import load_national, national_catalogue
+from analysis.pages.measures import measures_on_pages
 from analysis.pages import methods
 from analysis.present.wording import year_on_year_verdict
 from analysis.stats import compare, dispersion
@@ -200,7 +201,7 @@ def test_a_catalogue_kind_that_is_not_known_is_refused(tmp_path):
 def test_the_measures_on_a_page_are_read_from_its_summary_and_trend_calls():
     code = ('national.trend("cla_missing_pct")\nnational.summary(["cla_missing_pct", "cla_away_pct",\n'
             '    "cla_missing_incidents_per_child"])\npage.trend("knife_longer_trend", "knife_crime_victims_10_24")')
-    assert methods.measures_on_pages(code) == ["cla_missing_pct", "cla_away_pct", "cla_missing_incidents_per_child",
+    assert measures_on_pages(code) == ["cla_missing_pct", "cla_away_pct", "cla_missing_incidents_per_child",
                                                "knife_longer_trend"]
 
 

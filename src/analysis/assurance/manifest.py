@@ -20,15 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from analysis.inputs.partnership import edition_data_paths
-from analysis.config import DataPaths
+from analysis.config import EDITION_FACTS_NAME, DataPaths  # noqa: F401 - EDITION_FACTS_NAME is the stage file this module writes
 from analysis.errors import ParameterError
 from analysis.files import sha256_file, write_atomically
 from analysis.periods import ReportYear
 
 MANIFEST_NAME = "manifest.json"
-# Beside the manifest in the stage: what the edition is, without when or how fast it was built
-# (analysis.assurance.edition.StagedEdition.facts).
-EDITION_FACTS_NAME = "edition.json"
 INPUTS_NAME = "inputs.json"  # the manifest's hashes of every input file, for the data log
 MANIFEST_VERSION = 1
 

@@ -59,6 +59,7 @@ from analysis.errors import InputError
 from analysis.inputs.catalogue import load_sections
 from analysis.inputs.partnership import partnership_for_area
 from analysis.inputs.validate import validate_for_build
+from analysis.pages.measures import measures_by_notebook
 from analysis.site import index as site_index
 from analysis.site.stamp import stamp_area
 from analysis.vocabulary import ANNUAL_REPORT, STATISTICS_PROFILE
@@ -399,7 +400,9 @@ def build_edition(
                  "local_authorities": authorities_of(area_code, data_folder),
                  "notebooks": [relative for relative, _ in staged.notebooks],
                  "titles": {Path(relative).stem: run_manifest.notebook_title(source) for relative, source in staged.notebooks
-                            if not relative.startswith(ASSURANCE_NOTEBOOKS)}}
+                            if not relative.startswith(ASSURANCE_NOTEBOOKS)},
+                 "measures_shown": measures_by_notebook([source for relative, source in staged.notebooks
+                                                         if not relative.startswith(ASSURANCE_NOTEBOOKS)])}
         manifest = run_manifest.create_manifest(
             parameters={"year": year, "area_code": area_code, "area_name": name, "jobs": jobs,
                         "data_dir": parameters["data_dir"], **({"extra": extra_parameters} if extra_parameters else {})},
@@ -421,6 +424,7 @@ def build_edition(
                 log_path=stage_dir / BUILD_LOG_NAME, total_seconds=total, up_to_date=True,
                 notebook_count=len(tasks))
         report_plan(sections, stale, "section", progress)
+        run_manifest.write_edition_facts(facts, inputs, stage_dir)  # the methods page reads them
         with notebook_workers(jobs, stage_dir / STAGE_JUPYTER_FOLDER) as workers:
             durations = execute([task for task in sections if task["notebook"] in stale], jobs, staged, label,
                                 progress, staged.problems, cache, workers)
@@ -431,7 +435,6 @@ def build_edition(
                 for task in sections}
             manifest["reused_notebooks"] = [task["notebook"] for task in sections if task["notebook"] not in stale]
             manifest_path = run_manifest.write_manifest(manifest, stage_dir / run_manifest.MANIFEST_NAME)
-            run_manifest.write_edition_facts(facts, inputs, stage_dir)
             progress(f"Wrote the run manifest {manifest_path}")
             stale_assurance = stale_notebooks(assurance, cache, force)
             report_plan(assurance, stale_assurance, "assurance", progress)

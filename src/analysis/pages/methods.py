@@ -12,6 +12,7 @@ import pandas as pd
 from analysis.config import PROJECT_ROOT, data_paths
 from analysis.inputs.catalogue import load_key_findings, load_sections
 from analysis.national.load import national_catalogue
+from analysis.pages.measures import measures_on_pages, notebook_code
 from analysis.stats import dispersion as dispersion_rule
 
 from analysis.present.charts import MINIMUM_VALUES
@@ -85,42 +86,30 @@ METHOD_WORDS = {
     dispersion_rule.QUASI: "over-dispersed test",
     dispersion_rule.NOT_TESTED: "not tested: an estimate",
 }
-# The calls of a section notebook that show a national measure's change on the year before:
-# the comparison table (summary, its notes under the table) and the trend chart's headline.
-_SUMMARY_CALL = re.compile(r"\.summary\(\s*\[([^\]]*)\]")
-_TREND_CALL = re.compile(r"\.trend\(\s*[\"']([a-z0-9_]+)[\"']")
-_QUOTED = re.compile(r"[\"']([a-z0-9_]+)[\"']")
 NOTEBOOKS = PROJECT_ROOT / "notebooks"
 
 
-def _code(notebook: Path) -> str:
-    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-    return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
-
-
-def measures_on_pages(code: str) -> list[str]:
-    """The national measures a section notebook's code shows with a change on the year before:
-    those named in its ``.summary([...])`` and ``.trend("...")`` calls, in order, once each."""
-    found = [name for call in _SUMMARY_CALL.finditer(code) for name in _QUOTED.findall(call.group(1))]
-    found += _TREND_CALL.findall(code)
-    return list(dict.fromkeys(found))
-
-
 def edition_measures(data_dir=None, sections: tuple[str, ...] | None = None,
-                     notebooks: Path = NOTEBOOKS) -> list[str]:
+                     notebooks: Path = NOTEBOOKS, shown: dict[str, list[str]] | None = None) -> list[str]:
     """Every national measure whose change on the year before an edition's pages show: the
     section pages' comparison tables and trend charts (the sections given, or all) and the
     front page's national headline tiles (data/reference/key_findings.csv). A measure shown in
-    several places is the same test, listed once."""
+    several places is the same test, listed once. ``shown``: each section notebook's measures
+    as the build recorded them (analysis.pages.measures); without it the notebooks in
+    ``notebooks`` are read."""
     catalogue = set(national_catalogue(data_paths(data_dir).reference)["indicator_id"])
     table = load_sections(data_dir)
     found = []
     for section in table.index:
         if sections is not None and section not in sections:
             continue
-        path = Path(notebooks) / f"{table.at[section, 'notebook']}.ipynb"
+        notebook = table.at[section, "notebook"]
+        if shown is not None:
+            found += shown.get(notebook, [])
+            continue
+        path = Path(notebooks) / f"{notebook}.ipynb"
         if path.exists():
-            found += measures_on_pages(_code(path))
+            found += measures_on_pages(notebook_code(path))
     findings = load_key_findings(data_dir)
     found += list(findings.loc[findings["source"] == "national", "indicator_id"])
     return [m for m in dict.fromkeys(found) if m in catalogue]
@@ -165,13 +154,13 @@ def _titles(table: pd.DataFrame) -> str:
 
 
 def verdict_rule_values(data_dir=None, sections: tuple[str, ...] | None = None,
-                        own_figures: bool = True) -> dict[str, dict]:
+                        own_figures: bool = True, shown: dict[str, list[str]] | None = None) -> dict[str, dict]:
     """The numbers the Methods page states about the year-on-year tests, by the name its prose
     uses (keyword arguments for `Page.glue_text`), each from the code or data it comes from."""
     confidence = inspect.signature(compare.year_on_year).parameters["confidence"].default
     threshold = dispersion_rule.OVERDISPERSION_THRESHOLD
     table = verdict_methods(data_dir)
-    measures = edition_measures(data_dir, sections)
+    measures = edition_measures(data_dir, sections, shown=shown)
     shown = table[table["indicator_id"].isin(measures)]
     tested = shown[shown["method"] != dispersion_rule.NOT_TESTED]
     by_method = {m: shown[shown["method"] == m] for m in METHOD_WORDS}
@@ -234,10 +223,13 @@ def glue_verdict_rule(page, names: list[str]) -> list[str]:
     about = page.partnership.about
     sections = tuple(about.sections) if about is not None else None
     own = bool(about is not None and about.own_figures)
-    values = verdict_rule_values(page.data_dir, sections, own)
+    # In a build, each section's measures as the build read them from the edition's notebooks.
+    facts = page.edition_facts()
+    shown = facts.get("measures_shown") if facts else None
+    values = verdict_rule_values(page.data_dir, sections, own, shown)
     unknown = [name for name in names if name not in values]
     if unknown:
         raise KeyError(f"no year-on-year value called {', '.join(unknown)}; they are {', '.join(values)}")
     for name in names:
         page.glue_text(name, **values[name])
-    return edition_measures(page.data_dir, sections)
+    return edition_measures(page.data_dir, sections, shown=shown)

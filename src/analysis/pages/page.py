@@ -12,6 +12,7 @@ also write its data as a spreadsheet into the same folder and link it under it
 from __future__ import annotations
 
 import csv
+import json
 import numbers
 import html
 from pathlib import Path
@@ -21,7 +22,7 @@ import yaml
 from IPython.display import HTML, Markdown, display
 from myst_nb import glue
 
-from analysis.config import display_path
+from analysis.config import EDITION_FACTS_NAME, display_path
 from analysis.inputs.edition import Figure, PartnershipData
 from analysis.pages.national_view import NationalView
 from analysis.periods import ReportYear
@@ -119,6 +120,15 @@ class Page:
             self.register_path.parent.mkdir(parents=True, exist_ok=True)
             self._write_register()
         self.downloads = page_downloads(page, year, area_code, output_dir)
+
+    def edition_facts(self) -> dict | None:
+        """In a build, what the build recorded about the edition before the pages ran (the stage's
+        edition.json: its notebooks, their titles, the measures each section shows); None when
+        the page runs outside a build."""
+        if self.register_path is None:
+            return None
+        path = self.register_path.parent.parent.parent / EDITION_FACTS_NAME
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
     def edition_title(self) -> str:
         """The edition's title, for the covers of the page's spreadsheets (:func:`edition_title`)."""
