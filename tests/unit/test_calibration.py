@@ -219,3 +219,12 @@ def test_the_methods_page_counts_the_editions_tests(table):
     few = methods.edition_measures(sections=("children_missing",))
     assert set(few) >= {"cla_missing_pct", "cla_missing_incidents_per_child", "cla_away_pct"}
     assert "cpp_subsequent_pct" not in few
+
+
+def test_the_measures_the_build_records_are_the_ones_the_methods_page_reads_from_the_notebooks():
+    from analysis.pages.measures import measures_by_notebook
+
+    shown = measures_by_notebook(sorted(methods.NOTEBOOKS.glob("*.ipynb")))
+    assert shown["05_children_looked_after"] and not shown["90_data_dictionary"]
+    assert methods.edition_measures(shown=shown) == methods.edition_measures()
+    assert methods.edition_measures(shown={**shown, "05_children_looked_after": []}) != methods.edition_measures()
