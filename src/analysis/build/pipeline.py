@@ -171,6 +171,19 @@ def staged_title(stage_dir: Path) -> str | None:
     return config.get("title")
 
 
+def edition_facts(staged: Stage, kind: str, area_code: str, data_dir: Path | None) -> dict[str, Any]:
+    """What the edition is, known before any page runs: its title, kind, local authorities and
+    notebooks, and each section page's title and the national measures it shows. They go into
+    the run manifest, and into the stage's edition.json for the pages that read them."""
+    sections = [(relative, source) for relative, source in staged.notebooks
+                if not relative.startswith(ASSURANCE_NOTEBOOKS)]
+    return {"title": staged_title(staged.stage_dir), "edition_kind": kind,
+            "local_authorities": authorities_of(area_code, data_dir),
+            "notebooks": [relative for relative, _ in staged.notebooks],
+            "titles": {Path(relative).stem: run_manifest.notebook_title(source) for relative, source in sections},
+            "measures_shown": measures_by_notebook([source for _, source in sections])}
+
+
 def notebook_tasks(staged: Stage, parameters: dict[str, Any], cell_timeout: int | None,
                    cache: NotebookCache | None = None, watched: Sequence[Path] = ()) -> list[dict[str, Any]]:
     """One execution task per staged notebook, with its parameters and side-file folder, and
@@ -396,13 +409,7 @@ def build_edition(
         tasks = notebook_tasks(staged, parameters, cell_timeout, cache, watched)
         sections = [task for task in tasks if not task["notebook"].startswith(ASSURANCE_NOTEBOOKS)]
         assurance = [task for task in tasks if task not in sections]
-        facts = {"title": staged_title(stage_dir), "edition_kind": kind,
-                 "local_authorities": authorities_of(area_code, data_folder),
-                 "notebooks": [relative for relative, _ in staged.notebooks],
-                 "titles": {Path(relative).stem: run_manifest.notebook_title(source) for relative, source in staged.notebooks
-                            if not relative.startswith(ASSURANCE_NOTEBOOKS)},
-                 "measures_shown": measures_by_notebook([source for relative, source in staged.notebooks
-                                                         if not relative.startswith(ASSURANCE_NOTEBOOKS)])}
+        facts = edition_facts(staged, kind, area_code, data_folder)
         manifest = run_manifest.create_manifest(
             parameters={"year": year, "area_code": area_code, "area_name": name, "jobs": jobs,
                         "data_dir": parameters["data_dir"], **({"extra": extra_parameters} if extra_parameters else {})},
