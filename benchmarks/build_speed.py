@@ -131,7 +131,7 @@ def timed_build(label: str, command: list[str], work: Path, previous_stage: Path
     seconds, lines, code, started = run_lines(command, cwd=work)
     if code != 0:
         fail(label, lines, code)
-    stage = next((Path(m.group(1)) for _, _, text in lines if (m := re.match(r"Staged the book in (.+)$", text))), None)
+    stage = next((Path(m.group(1)) for _, _, text in lines if (m := re.match(r"Staged the book in (.+?)(?: \(\d+ files changed\))?$", text))), None)
     after = executed_starts(stage)
     new = sum(1 for name, start in after.items() if before.get(name) != start)
     run = Run(label, seconds, lines, started, load, stage, new, len(after))
