@@ -188,8 +188,11 @@ def edit_markdown(notebook: Path, words: str) -> None:
 # --------------------------------------------------------------------------
 
 
-def naive_composition(args, root: Path, manifest_text: str, trace_hook: Path | None = None) -> Run:
-    """Stage as the build does, Papermill's command line on each notebook in turn, jupyter-book build."""
+def naive_composition(args, root: Path, manifest_text: str, trace_hook: Path | None = None,
+                      facts: dict[str, str] | None = None) -> Run:
+    """Stage as the build does, Papermill's command line on each notebook in turn, jupyter-book build.
+    ``facts``: the files the build writes into the stage before any page runs (edition.json,
+    inputs.json), by name, copied in as the manifest is."""
     from analysis.config import ASSURANCE_NOTEBOOKS
     from analysis.assurance.manifest import MANIFEST_NAME
     from analysis.build.execute import KERNEL_NAME, tidy_executed_notebook
@@ -214,6 +217,8 @@ def naive_composition(args, root: Path, manifest_text: str, trace_hook: Path | N
     staged_seconds = time.perf_counter() - started
     papermill = str(Path(PYTHON).parent / "papermill")
     env = {**os.environ, "JUPYTER_PATH": str(stage_dir / STAGE_JUPYTER_FOLDER), "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+    for name, text in (facts or {}).items():  # written by the build before the pages run; copied, not timed
+        (stage_dir / name).write_text(text, encoding="utf-8")
     executing = time.perf_counter()
     sections = [task for task in tasks if not task["notebook"].startswith(ASSURANCE_NOTEBOOKS)]
     for task in sections + [task for task in tasks if task not in sections]:
@@ -752,6 +757,7 @@ def main(argv=None) -> int:
         stage_dir = cold_last.stage_dir
         manifest_text = (stage_dir / "manifest.json").read_text(encoding="utf-8")
         manifest = json.loads(manifest_text)
+        facts = {name: (stage_dir / name).read_text(encoding="utf-8") for name in ("edition.json", "inputs.json")}
         profile_stage = None
         if args.profile:  # keep the cold stage: the rebuilds replace it
             profile_stage = work / "profile" / stage_dir.relative_to(stage_root)
@@ -768,7 +774,7 @@ def main(argv=None) -> int:
         for attempt in range(args.repeat):
             naive_root = work / "naive"
             shutil.rmtree(naive_root, ignore_errors=True)
-            runs.append(naive_composition(args, naive_root, manifest_text))
+            runs.append(naive_composition(args, naive_root, manifest_text, facts=facts))
         results["naive"] = median_run(runs)
         naive_stage = runs[-1].stage_dir
 
