@@ -50,7 +50,7 @@ def test_book_reproduces_every_report_figure(camden_edition):
     figures = pd.read_csv(PROJECT_ROOT / "data/partnerships/camden/2024-25/figures.csv", dtype=str)
     assert len(results) == (figures["status"] == "reported").sum()
     assert set(results) == {"Match"}
-    summary = _table(soup, "Summary").iloc[0]
+    summary = _table(soup, "How many of the report's figures the book reproduces").iloc[0]
     assert summary["Figures the report states"] == summary["Reproduced exactly"] == str(len(results))
 
 

@@ -128,6 +128,28 @@ def test_the_older_colon_symbol_is_written_as_x_as_excel_refuses_punctuation_alo
     assert "x, not available" in _rows(load_workbook(path)["Notes"])[4][1]
 
 
+def test_columns_of_codes_and_versions_stay_text_and_the_notes_say_so(tmp_path):
+    table = pd.DataFrame({"Package": ["synthetic", "other"], "Version": ["2024.2", "1.10"], "Files": ["8,583", "12"]})
+    data = sp.TableData(table, "Synthetic versions", "Synthetic", text_columns=("Version",))
+    path, _ = _written(tmp_path, data, "versions")
+    # The version '1.10' is not the number 1.1; the other columns are as before.
+    assert _table_rows(path) == [["Package", "Version", "Files"], ["synthetic", "2024.2", 8583], ["other", "1.10", 12]]
+    workbook = load_workbook(path)
+    assert [text for _, text in _rows(workbook["Notes"])[3:]] == [
+        sp.FIGURES_NOTE, "Version: text, as the book shows it, even where a cell looks like a number: a version, "
+                         "a code or a fingerprint is not a quantity."]
+    assert _rows(workbook[sp.DATA_SHEET])[1] == ["How the figures are written[note 1][note 2]"]
+    with pytest.raises(ValueError, match="no column"):
+        sp.sheet_cells(table, ("Synthetic missing",))
+
+
+def test_a_table_with_no_rows_has_no_workbook_and_no_link(tmp_path):
+    empty = sp.TableData(pd.DataFrame(columns=["Synthetic"]), "Synthetic empty", "Synthetic")
+    downloads = sp.Downloads(tmp_path, "02_synthetic", EDITION, DAY)
+    assert downloads.spreadsheet(empty, "empty") == "" and list(tmp_path.iterdir()) == []
+    assert type(downloads.table(empty.table, "Synthetic empty", name="empty", source="Synthetic")) is HTML
+
+
 # ---------------------------------------------------------------- the same bytes, unique names
 def test_a_workbook_is_the_same_bytes_every_time_and_dated_by_the_edition(tmp_path):
     first, _ = _written(tmp_path / "first")
@@ -217,7 +239,8 @@ def test_a_page_outside_a_build_names_its_year_and_area_on_the_cover(tmp_path):
 # ---------------------------------------------------------------- the notebooks
 # A call that shows a chart or a table on a page.
 SHOWS = re.compile(r"\.trend\(|\.summary\(|list_table\(|sources_table\(|show_reconciliation\(|show_chart\(|"
-                   r"show_table\(|show_change_table\(|_dictionary\(|input_format\(|^standing$", re.MULTILINE)
+                   r"show_table\(|show_change_table\(|_dictionary\(|input_format\(|^standing$|"
+                   r"downloads\.table\(|show_claims\(|show_open_data\(", re.MULTILINE)
 
 
 def cells_without_myst_links(notebook: dict) -> list[int]:
@@ -229,11 +252,18 @@ def cells_without_myst_links(notebook: dict) -> list[int]:
 
 
 def test_every_cell_that_shows_a_chart_or_table_renders_its_link_as_myst():
-    paths = sorted((PROJECT_ROOT / "notebooks").glob("[0-9]*.ipynb"))
+    paths = sorted((PROJECT_ROOT / "notebooks").glob("[0-9]*.ipynb")) + sorted(
+        (PROJECT_ROOT / "notebooks" / "assurance").glob("*.ipynb"))
     notebooks = {path.name: json.loads(path.read_text(encoding="utf-8")) for path in paths}
+    assert {"claims.ipynb", "data_log.ipynb", "provenance.ipynb", "register.ipynb", "reproduction.ipynb"} <= set(notebooks)
     assert {name: cells for name, notebook in notebooks.items() if (cells := cells_without_myst_links(notebook))} == {}
     # and a cell without it is found
     notebook = notebooks["02_front_door.ipynb"]
     shown = next(cell for cell in notebook["cells"] if ".trend(" in "".join(cell["source"]))
     del shown["metadata"]["mystnb"]
     assert cells_without_myst_links(notebook) == [notebook["cells"].index(shown) + 1]
+    for name, call in (("reproduction.ipynb", "downloads.table("), ("claims.ipynb", "show_claims(")):
+        notebook = notebooks[name]
+        shown = next(cell for cell in notebook["cells"] if call in "".join(cell["source"]))
+        del shown["metadata"]["mystnb"]
+        assert cells_without_myst_links(notebook) == [notebook["cells"].index(shown) + 1]

@@ -10,6 +10,14 @@ inputs (``analysis.assurance.edition``) and show these tables:
 
 Every function here takes data (a register, a manifest, the importer's provenance record)
 and returns a table, so each can be tested without building the book.
+
+Each table is shown with its data as an accessible spreadsheet linked under it
+(:func:`assurance_downloads`, analysis.present.spreadsheets.Downloads), with the source its
+workbook names (the ``*_SOURCE`` constants). The register's table links the register of figures
+workbook, which holds its rows one page of the book a sheet. Two tables of the provenance page
+have no spreadsheet: they show when the build started and how long each notebook took, which
+differ on every build, so a workbook of them would too (``python -m analysis verify`` compares
+every published file byte for byte); their data is in the page's manifest.json.
 """
 from __future__ import annotations
 
@@ -19,9 +27,41 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.assurance.edition import StagedEdition
+from analysis.periods import ReportYear
+from analysis.present.spreadsheets import Downloads
+
 # The report's numbers are read as the input rules read a quote's: digits, or the words in
 # analysis.inputs.rules.NUMBER_WORDS (extend it there).
 from analysis.inputs.rules import WrittenNumber, numbers_written, parse_number
+
+# --------------------------------------------------------------------------
+# The tables' spreadsheets
+# --------------------------------------------------------------------------
+
+
+def assurance_downloads(page: str, year: str, output_dir: str) -> Downloads:
+    """Where an assurance page's tables are written as spreadsheets: its side-file folder
+    (``output_dir``, in the stage), each workbook's cover naming the staged edition
+    (StagedEdition.title) and dated the last day of the edition's year, never the clock, so that
+    every build of the edition writes the same bytes."""
+    edition = StagedEdition.from_output_dir(output_dir)
+    return Downloads(output_dir, page, edition.title, ReportYear.parse(year).last_day)
+
+
+REPRODUCTION_SOURCE = ("the copy of the published report kept in the edition's sources/ folder, the figures "
+                       "transcribed from it (figures.csv) and the book's register of figures")
+MANIFEST_SOURCE = "the run manifest of this edition (manifest.json, published with the provenance page)"
+DATA_LOG_SOURCE = ("the edition's source documents (documents.csv) with the SHA-256 of the copies kept in its "
+                   "sources/ folder, and the national importer's record of the files it read (provenance.json)")
+NATIONAL_SOURCES_SOURCE = "the national importer's record of the files it read (provenance.json)"
+ASSUMPTIONS_SOURCE = "the partnership's assumptions and caveats log (assumptions.csv)"
+# Columns of codes and versions, kept as text in the workbooks.
+PARAMETER_TEXT = ("Value",)
+PACKAGE_TEXT = ("Version",)
+INPUT_FILE_TEXT = ("File", "SHA-256")
+SOURCE_TEXT = ("Version or date", "SHA-256")
+ASSUMPTION_TEXT = ("Id",)
 
 # --------------------------------------------------------------------------
 # Reproduction of the published report

@@ -34,7 +34,8 @@ from analysis.inputs.partnership import edition_data_paths
 from analysis.national.load import UnknownAreaError, national_catalogue
 from analysis.periods import period_label
 from analysis.present.formatting import format_pair, format_statistic
-from analysis.present.tables import show_table
+from analysis.present.spreadsheets import Downloads
+from analysis.present.tables import show_table, together
 from analysis.present.wording import describe_change, symbol_meaning, when
 from analysis.stats import compare
 
@@ -445,13 +446,24 @@ def claims_table(verdicts: list[Verdict], catalogue: pd.DataFrame, checked: bool
     return pd.DataFrame(rows, columns=CHECKED_COLUMNS if checked else NOT_CHECKED_COLUMNS)
 
 
-def show_claims(verdicts: list[Verdict], catalogue: pd.DataFrame) -> HTML:
+def claims_source(year: str, data_dir: Path | str | None, area: str | None, extract: str) -> str:
+    """Where the claims tables come from, for their spreadsheets: the edition's claims.csv and
+    the national extract (``extract``, as NationalView names it) they are checked against."""
+    return (f"the published report's claims as the edition records them ({display_path(claims_path(year, data_dir, area))}), "
+            f"checked against the book's extract of national statistics ({extract})")
+
+
+def show_claims(verdicts: list[Verdict], catalogue: pd.DataFrame, downloads: Downloads | None = None,
+                source: str = "") -> HTML:
     """The page's tables: how many claims have each verdict, then each claim; a sentence
-    instead when the edition records no claims."""
+    instead when the edition records no claims. With ``downloads`` (the page's), each table's
+    data is written as a spreadsheet, from ``source``, and linked under it."""
     if not verdicts:
         return HTML("<p>No claims are recorded for this edition, so there are no verdicts.</p>")
-    tables = [show_table(claims_summary(verdicts), "How many claims have each verdict"),
-              show_table(claims_table(verdicts, catalogue), "Claims checked against the national statistics"),
-              show_table(claims_table(verdicts, catalogue, checked=False),
-                         "Claims the national statistics cannot check, and why")]
-    return HTML("".join(table.data for table in tables))
+    tables = [(claims_summary(verdicts), "How many claims have each verdict", "summary"),
+              (claims_table(verdicts, catalogue), "Claims checked against the national statistics", "checked"),
+              (claims_table(verdicts, catalogue, checked=False),
+               "Claims the national statistics cannot check, and why", "not-checkable")]
+    if downloads is None:
+        return HTML("".join(show_table(table, caption).data for table, caption, _ in tables))
+    return together([downloads.table(table, caption, name=name, source=source) for table, caption, name in tables])

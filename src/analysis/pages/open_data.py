@@ -103,6 +103,7 @@ from analysis.inputs.catalogue import load_catalogue, load_sections
 from analysis.national import ees
 from analysis.national.load import load_areas, national_catalogue
 from analysis.national.write import AREAS_FILE
+from analysis.present.spreadsheets import Downloads
 from analysis.present.tables import show_table
 from analysis.vocabulary import SMALL_COUNT_RANGE, SYMBOLS
 
@@ -687,12 +688,21 @@ def download_links(files: list[OpenDataFile]) -> str:
                      f"{{download}}`{file.meta_name} <{file.meta_name}>`" for file in files)
 
 
-def show_open_data(files: list[OpenDataFile], geography: Geography | None) -> None:
+OPEN_DATA_TABLE_SOURCE = ("the open data files in the EES format made from the book's register of figures for "
+                          "this edition, published with the register of figures page")
+
+
+def show_open_data(files: list[OpenDataFile], geography: Geography | None, downloads: Downloads | None = None) -> None:
     """Show the download links to the open data files and the table describing them, or say why
-    there are none. The cell showing them renders its Markdown as MyST (cell metadata
-    ``mystnb.markdown_format: myst``), so the links are the book's own downloads."""
+    there are none. With ``downloads`` (the page's), the table's data is also written as a
+    spreadsheet and linked under it. The cell showing them renders its Markdown as MyST (cell
+    metadata ``mystnb.markdown_format: myst``), so the links are the book's own downloads."""
     if geography is None or not files:
         display(Markdown(NO_AREA if geography is None else NO_FIGURES))
         return
     display(Markdown(download_links(files)))
-    display(show_table(open_data_table(files), "Open data files in the EES format"))
+    table, caption = open_data_table(files), "Open data files in the EES format"
+    if downloads is None:
+        display(show_table(table, caption))
+        return
+    display(downloads.table(table, caption, name="open-data-files", source=OPEN_DATA_TABLE_SOURCE))

@@ -18,7 +18,10 @@ written workbook back, to check it has the sheets and tables it should.
 Every chart and table of a page has a workbook of its own too: :class:`TableData` is its
 numbers as the page shows them with its title, source and notes; :class:`Downloads` writes
 it as ``<page>-<name>.xlsx`` into the page's side-file folder and returns the MyST Markdown
-that links it (:func:`spreadsheet_link`), which Sphinx publishes with the page.
+that links it (:func:`spreadsheet_link`), which Sphinx publishes with the page; a table with no
+rows has none. Its ``text_columns`` (versions, codes, fingerprints) stay text where a cell looks
+like a number. :func:`written_spreadsheet_link` links a workbook already written, such as the
+register of figures under the register page's table.
 """
 from __future__ import annotations
 
@@ -243,6 +246,8 @@ def register_workbook(shown: pd.DataFrame, path: Path | str, edition_title: str,
 # --------------------------------------------------------------------------
 
 DATA_SHEET = "Table 1"
+TEXT_COLUMNS_NOTE = ("{columns}: text, as the book shows it, even where a cell looks like a number: a version, "
+                     "a code or a fingerprint is not a quantity.")
 FIGURES_NOTE = ("Figures are as the book shows them. A cell that holds only a number is stored as a number, "
                 "shown with the decimal places and thousands separators the book shows; other cells (periods, "
                 "ranks, figures with their confidence intervals, words and symbols) are text.")
@@ -265,6 +270,9 @@ class TableData:
     kind: str = "table"  # 'table' or 'chart': how the cover names it
     notes_heading: str = ""  # what the notes are about, e.g. 'Change on the year before'
     notes: tuple[tuple[str, str], ...] = ()  # (term, text), one note each
+    # Columns of codes and versions ('2024.2', a SHA-256), kept as text even where a cell looks
+    # like a number: a version is not a number and a fingerprint must keep every character.
+    text_columns: tuple[str, ...] = ()
 
     def written_notes(self) -> list[tuple[str, str]]:
         """The notes that say something (a blank definition is no note)."""
@@ -287,15 +295,22 @@ def plain_number(cell) -> tuple[int | float, str] | None:
     return number, number_format
 
 
-def sheet_cells(table: pd.DataFrame) -> tuple[pd.DataFrame, tuple[tuple[int, int, str], ...]]:
+def sheet_cells(table: pd.DataFrame, text_columns: tuple[str, ...] = ()) -> tuple[pd.DataFrame,
+                                                                             tuple[tuple[int, int, str], ...]]:
     """The table's cells as the sheet holds them (numbers as numbers, empty cells empty, every
-    other cell as its text) and the number format of each number."""
+    other cell, and every cell of ``text_columns``, as its text) and the number format of each number."""
+    unknown = set(text_columns) - {str(column) for column in table.columns}
+    if unknown:
+        raise ValueError(f"the table has no column {sorted(unknown)} to keep as text")
+    as_text = [str(column) in text_columns for column in table.columns]
     rows, formats = [], []
     for row_number, row in enumerate(table.itertuples(index=False)):
         cells = []
         for column_number, cell in enumerate(row):
             if cell is None or (isinstance(cell, float) and math.isnan(cell)):
                 cells.append("")
+            elif as_text[column_number]:
+                cells.append(str(cell))
             elif isinstance(cell, (int, float)) and not isinstance(cell, bool):
                 cells.append(cell)
             elif (number := plain_number(str(cell))) is not None:
@@ -308,10 +323,18 @@ def sheet_cells(table: pd.DataFrame) -> tuple[pd.DataFrame, tuple[tuple[int, int
     return pd.DataFrame(rows, columns=[str(column) for column in table.columns], dtype=object), tuple(formats)
 
 
+def _listed(words: tuple[str, ...]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    words = list(words)
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def data_notes(data: TableData, written: pd.DataFrame) -> pd.DataFrame:
     """The notes worksheet: how the figures are written, the symbols the sheet shows (when it
     shows any) and the notes shown under the table, one a row."""
     rows = [("figures", FIGURES_NOTE)]
+    if data.text_columns:
+        rows.append(("text_columns", TEXT_COLUMNS_NOTE.format(columns=_listed(data.text_columns))))
     symbols = symbols_in(written)
     if symbols:
         rows.append(("symbols", "Figures that are not published are shown by a symbol: "
@@ -324,10 +347,11 @@ def data_notes(data: TableData, written: pd.DataFrame) -> pd.DataFrame:
 def data_sheet(data: TableData, name: str) -> tuple[SheetTable, pd.DataFrame]:
     """The one table worksheet of a chart's or table's workbook, and its notes. Its subtitles
     refer to each note, so that gptables numbers them ('[note 1]')."""
-    written, formats = sheet_cells(data.table)
+    written, formats = sheet_cells(data.table, data.text_columns)
     notes = data_notes(data, written)
     subtitles = [data.subtitle] if data.subtitle else []
-    subtitles.append("How the figures are written$$figures$$")
+    subtitles.append("How the figures are written$$figures$$"
+                     + ("$$text_columns$$" if data.text_columns else ""))
     if "symbols" in set(notes[NOTE_COLUMNS[0]]):
         subtitles.append("Symbols used in the table$$symbols$$")
     if data.written_notes():
@@ -372,6 +396,12 @@ def spreadsheet_link(target: str, size: int) -> str:
             "</div>\n")
 
 
+def written_spreadsheet_link(path: Path | str) -> str:
+    """:func:`spreadsheet_link` for a workbook already written (``path``, from the notebook's
+    folder), such as the register of figures."""
+    return spreadsheet_link(Path(path).as_posix(), Path(path).stat().st_size)
+
+
 def _file_slug(text: str) -> str:
     return re.sub(r"[^a-z0-9_]+", "-", str(text).lower()).strip("-") or "table"
 
@@ -380,7 +410,8 @@ class Downloads:
     """The spreadsheets of one page: a workbook for each chart and table, written into the page's
     side-file folder as ``<page>-<name>.xlsx``, a name no other chart or table of the page has.
     ``created`` is the edition's date (never the clock), so two builds write the same bytes.
-    Without a folder (a notebook run by hand) nothing is written and nothing linked."""
+    Without a folder (a notebook run by hand), or for a table with no rows, nothing is written
+    and nothing linked."""
 
     def __init__(self, folder: Path | str | None, page: str, edition: str, created: date):
         self.folder = Path(folder) if folder else None
@@ -397,8 +428,9 @@ class Downloads:
         return unique
 
     def spreadsheet(self, data: TableData, name: str) -> str:
-        """Write the workbook of ``data`` and return the Markdown that links it ('' without a folder)."""
-        if self.folder is None:
+        """Write the workbook of ``data`` and return the Markdown that links it ('' without a folder,
+        or for a table with no rows: it has no data to download, and an Excel table needs a row)."""
+        if self.folder is None or data.table.empty:
             return ""
         stem = self.file_stem(name)
         path = write_atomically(self.folder / f"{stem}.xlsx",
@@ -406,9 +438,12 @@ class Downloads:
         return spreadsheet_link(path.as_posix(), path.stat().st_size)
 
     def table(self, table: pd.DataFrame, caption: str, *, name: str, source: str, after: str = "",
-              notes_heading: str = "", notes: dict[str, str] | None = None) -> HTML:
+              notes_heading: str = "", notes: dict[str, str] | None = None,
+              text_columns: tuple[str, ...] = ()) -> HTML:
         """A table as analysis.present.tables.show_table shows it, with its spreadsheet linked under
         it. ``name`` makes the file's name; ``notes`` (term: text, about ``notes_heading``) are what
-        ``after`` shows under the table, for the notes worksheet."""
-        data = TableData(table, caption, source, notes_heading=notes_heading, notes=tuple((notes or {}).items()))
+        ``after`` shows under the table, for the notes worksheet; ``text_columns`` (codes,
+        versions) stay text in the workbook."""
+        data = TableData(table, caption, source, notes_heading=notes_heading, notes=tuple((notes or {}).items()),
+                         text_columns=tuple(text_columns))
         return show_table(table, caption, after, self.spreadsheet(data, name))
