@@ -5,7 +5,7 @@ The project is copied into a temporary folder (book, data, code, requirements.tx
 with ten of its section pages left out of the copy's table of contents, and built there by ``python -m analysis build`` with the copy's code first on the path, so each change
 below is made to the copy, never to the project: one at a time, a notebook, a data file, the
 changelog, a module of ``analysis``, a national file rewritten with the same bytes, a damaged cache
-entry, a requirement and a parameter. After each, the build's list of notebooks "to execute" must
+entry, a page left out of the book (once by a build killed part way), a requirement and a parameter. After each, the build's list of notebooks "to execute" must
 be exactly the ones named, and the pages must show the change. At the end the published edition
 must reproduce from nothing. The steps run in order in one test: each starts from the one before.
 """
@@ -15,6 +15,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -31,6 +32,9 @@ ASSURANCE = ["reproduction", "claims", "register", "provenance", "data_log"]
 EVERY_NOTEBOOK = set(SECTIONS + ASSURANCE)
 # Every build that executes anything writes a new run manifest, which the provenance page shows.
 MANIFEST_READER = {"provenance"}
+# The pages that read what the edition is: its pages, their titles and measures, its title
+# (edition.json, written by the build).
+FACTS_READERS = {"92_methods", "reproduction", "register", "data_log"}
 
 
 class CopiedProject:
@@ -58,6 +62,19 @@ class CopiedProject:
         """Build; return each notebook executed (by name) with the reason the build gave."""
         self.output = self.run("build", *options)
         return dict(re.findall(r"^  to execute: (\S+) \((.*)\)$", self.output, re.M))
+
+    def build_killed_after(self, line: str) -> None:
+        """Start a build and kill it (SIGKILL) as soon as it prints ``line``."""
+        build = subprocess.Popen(
+            [sys.executable, "-u", "-m", "analysis", "build", "--year", YEAR, "--stage-dir", str(self.root / "stage"),
+             "--site-dir", str(self.root / "site")],
+            cwd=self.project, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for printed in build.stdout:
+            if printed.startswith(line):
+                build.kill()
+                break
+        build.wait(timeout=60)
+        assert build.returncode == -signal.SIGKILL, f"the build ended before printing {line!r}"
 
     def page(self, relative: str) -> str:
         return (self.published / relative).read_text(encoding="utf-8")
@@ -130,15 +147,35 @@ def test_each_change_executes_exactly_the_notebooks_it_touches_and_the_result_re
     assert set(executed) == {"05_children_looked_after", "06_children_missing"} | MANIFEST_READER
     assert executed["05_children_looked_after"] == "its executed copy is missing or was changed since it was written"
 
+    # A page left out of the book: the pages that list the edition's pages; the page and its
+    # downloads are no longer published.
+    book.replace_in("_toc.yml", "      - file: notebooks/06_children_missing\n", "")
+    assert set(book.build()) == FACTS_READERS | MANIFEST_READER
+    assert not (book.published / "notebooks" / "06_children_missing.html").exists()
+    assert not list((book.published / "_downloads").rglob("06_children_missing*"))
+    assert list((book.published / "_downloads").rglob("05_children_looked_after*"))
+
+    # Another left out by a build killed once it had staged the book: the next build publishes the
+    # book without it, as a build from nothing would.
+    book.replace_in("_toc.yml", "      - file: notebooks/05_children_looked_after\n", "")
+    book.build_killed_after("Staged the book")
+    assert (book.published / "notebooks" / "05_children_looked_after.html").exists()  # nothing was published
+    executed = book.build()
+    # (Any the killed build had executed before it was killed is not executed again.)
+    assert MANIFEST_READER <= set(executed) <= FACTS_READERS | MANIFEST_READER
+    assert not (book.published / "notebooks" / "05_children_looked_after.html").exists()
+    assert not list((book.published / "_downloads").rglob("05_children_looked_after*"))
+    still_in_the_book = EVERY_NOTEBOOK - {"05_children_looked_after", "06_children_missing"}
+
     # A requirement: every notebook ran in the old environment.
     book.replace_in("requirements.txt", "pandas==", "pandas ==")
     executed = book.build()
-    assert set(executed) == EVERY_NOTEBOOK
+    assert set(executed) == still_in_the_book
     assert set(executed.values()) == {"the Python environment or requirements.txt changed"}
 
     # A parameter (the data folder named explicitly): every notebook is given it.
     executed = book.build("--data-dir", str(book.project / "data"))
-    assert set(executed) == EVERY_NOTEBOOK
+    assert set(executed) == still_in_the_book
     assert executed["03_family_help"] == "its parameters changed"
 
     # What was published after all these rebuilds is what a build from nothing publishes.

@@ -237,3 +237,22 @@ def test_a_hash_remembered_from_an_earlier_build_is_not_trusted_for_a_file_rewri
     cache.save()  # the hashes of this build, kept for the next one
     (data / "figures.csv").write_text("indicator,value\nplans,12\n", encoding="utf-8")  # same size
     assert again(cache).why_stale(task) == f"{data / 'figures.csv'} changed"
+
+
+def test_jupyter_book_writes_every_page_again_when_a_page_left_the_book_or_the_toc_changed(tmp_path):
+    from analysis.build.pipeline import pages_removed
+    from analysis.build.stage import Stage
+
+    cache = NotebookCache(tmp_path, environment="env", inputs_present="inputs")
+    files = {"_toc.yml": "a", "_config.yml": "b", "_edition_notebooks/notebooks/01.ipynb": "c",
+             "_edition_notebooks/notebooks/02.ipynb": "d"}
+    stage = Stage(tmp_path, [], [], files=files)
+    assert pages_removed(stage, cache)  # never built: not known
+    cache.remember_staged_files("html", files)
+    assert not pages_removed(stage, cache)
+    assert not pages_removed(Stage(tmp_path, [], [], files={**files, "_edition_notebooks/notebooks/01.ipynb": "e"}),
+                             cache)  # a page changed: Sphinx writes it again anyway
+    assert not pages_removed(Stage(tmp_path, [], [], files={**files, "intro.md": "f"}), cache)  # a page added
+    assert pages_removed(Stage(tmp_path, [], [], files={k: v for k, v in files.items() if "02" not in k}), cache)
+    assert pages_removed(Stage(tmp_path, [], [], files={**files, "_toc.yml": "g"}), cache)
+    assert pages_removed(Stage(tmp_path, [], [], files={**files, "_config.yml": "h"}), cache)

@@ -281,3 +281,15 @@ class NotebookCache:
     def save(self) -> None:
         self.hashes.save()
 
+    # What the stage held when Jupyter Book last built it, and when the edition was last published:
+    # a build killed in between must not leave the next one believing it is up to date.
+    def staged_files(self, moment: str) -> dict[str, str] | None:
+        """The staged files' SHA-256 at the last ``moment`` ('html' or 'published'); None if unknown."""
+        try:
+            return json.loads((self.folder / f"staged-at-{moment}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def remember_staged_files(self, moment: str, files: dict[str, str]) -> None:
+        write_atomically(self.folder / f"staged-at-{moment}.json", json.dumps(files, indent=1, sort_keys=True))
+

@@ -62,15 +62,23 @@ def failure_message(what: str, code: int, text: str, log_path: Path, consequence
             + "\n".join(f"  {line}" for line in lines) + f"\nFull log: {log_path}")
 
 
-def build_html(stage_dir: Path, log_path: Path) -> Path:
+# What Sphinx writes again in full on every build, and so can be removed first: the static files
+# and the downloads (every download the pages link is copied each time).
+REWRITTEN_EACH_BUILD = ("_static", "_downloads")
+
+
+def build_html(stage_dir: Path, log_path: Path, pages_removed: bool = False) -> Path:
     """Build the staged book; return the html folder or raise BuildFailed.
 
-    Sphinx reads again only the pages that changed since the stage's last build. Its copy of the
-    static files goes first: a page written while they are there links them with a checksum
-    (``style.css?v=…``), which a build from nothing does not, and an edition must be the same
-    however it was built."""
+    Sphinx reads again only the pages that changed since the stage's last build, and an edition
+    must be the same however it was built, so what an earlier build wrote goes first where it
+    could differ from a build from nothing: the static files (a page written while they are there
+    links them with a checksum, ``style.css?v=…``) and the downloads (one no page links any more
+    would stay). ``pages_removed``: a page left the book or the table of contents changed, so
+    all the HTML goes (a removed page's would stay); Sphinx then writes every page again."""
     html_dir = stage_dir / "_build" / "html"
-    shutil.rmtree(html_dir / "_static", ignore_errors=True)
+    for folder in ((html_dir,) if pages_removed else tuple(html_dir / name for name in REWRITTEN_EACH_BUILD)):
+        shutil.rmtree(folder, ignore_errors=True)
     code, text = run_jupyter_book(stage_dir, log_path)
     if code != 0 or not (html_dir / "index.html").is_file():
         raise BuildFailed(failure_message("the HTML", code, text, log_path, "; nothing was published."),

@@ -171,6 +171,17 @@ def staged_title(stage_dir: Path) -> str | None:
     return config.get("title")
 
 
+def pages_removed(staged: Stage, cache: NotebookCache) -> bool:
+    """Whether a page has left the book, or its configuration or table of contents changed, since
+    Jupyter Book last built the stage (or that is not known): then it writes every page again
+    (analysis.build.jupyterbook)."""
+    before = cache.staged_files("html")
+    if before is None:
+        return True
+    return (any(path not in staged.files for path in before)
+            or any(before.get(name) != staged.files.get(name) for name in ("_toc.yml", "_config.yml")))
+
+
 def edition_facts(staged: Stage, kind: str, area_code: str, data_dir: Path | None) -> dict[str, Any]:
     """What the edition is, known before any page runs: its title, kind, local authorities and
     notebooks, and each section page's title and the national measures it shows. They go into
@@ -416,10 +427,12 @@ def build_edition(
             inputs=inputs, repo_root=book_root, build_started=build_started, notebook_seconds={},
             extra=facts,
         )
+        # Written before anything is checked: a section page reads them (the methods page).
+        run_manifest.write_edition_facts(facts, inputs, stage_dir)
         stale = stale_notebooks(sections, cache, force)
         published = site_dir / area_code / year
         if not (force or stale or staged.changed or staged.problems) and up_to_date(
-                manifest, stage_dir, published, assurance, cache):
+                manifest, stage_dir, published, assurance, cache) and cache.staged_files("published") == staged.files:
             cache.save()
             total = time.perf_counter() - clock
             progress(f"Up to date: nothing the {label} edition is made from has changed since it was built, "
@@ -431,7 +444,6 @@ def build_edition(
                 log_path=stage_dir / BUILD_LOG_NAME, total_seconds=total, up_to_date=True,
                 notebook_count=len(tasks))
         report_plan(sections, stale, "section", progress)
-        run_manifest.write_edition_facts(facts, inputs, stage_dir)  # the methods page reads them
         with notebook_workers(jobs, stage_dir / STAGE_JUPYTER_FOLDER) as workers:
             durations = execute([task for task in sections if task["notebook"] in stale], jobs, staged, label,
                                 progress, staged.problems, cache, workers)
@@ -453,11 +465,12 @@ def build_edition(
         progress(f"Building the HTML with Jupyter Book (log: {log_path})")
         html_started = time.perf_counter()
         try:
-            html_dir = build_html(stage_dir, log_path)
+            html_dir = build_html(stage_dir, log_path, pages_removed(staged, cache))
         except BuildFailed:
             # Sphinx would not warn again about pages it does not read again: have it read them all.
-            shutil.rmtree(stage_dir / "_build" / ".doctrees", ignore_errors=True)
+            shutil.rmtree(stage_dir / "_build", ignore_errors=True)
             raise
+        cache.remember_staged_files("html", staged.files)
         html_seconds = time.perf_counter() - html_started
         manifest["html_build_seconds"] = round(html_seconds, 2)
         run_manifest.write_manifest(manifest, manifest_path)
@@ -469,6 +482,7 @@ def build_edition(
         pdf_options = printed_options(old_pdf) or (PdfOptions() if pdf else None)
         had_paper = (site_dir / area_code / year / paper_name(area_code, year, "docx")).is_file()
         published = full_disk.published = publish(html_dir, manifest_path, site_dir, area_code, year)
+        cache.remember_staged_files("published", staged.files)
         site_index.write_site_index(site_dir)
         stamp_area(site_dir, area_code)
         progress(f"Published the book at {published / 'index.html'}")

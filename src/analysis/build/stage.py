@@ -22,6 +22,7 @@ import yaml
 
 from analysis.build.edition_kind import notebook_for_edition, shown_in, toc_for_edition
 from analysis.build.failures import NotebookFailure
+from analysis.files import sha256_file
 from analysis.vocabulary import ANNUAL_REPORT
 
 KERNEL_NAME = "python3"
@@ -158,6 +159,7 @@ class Stage:
     notebooks: list[tuple[str, Path]]  # (path relative to the book root, source path)
     problems: list[NotebookFailure]
     changed: list[str] = field(default_factory=list)  # staged files added, changed or removed
+    files: dict[str, str] = field(default_factory=dict)  # every staged file's SHA-256, by path in the stage
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -215,10 +217,12 @@ def stage_book(book_root: Path, stage_dir: Path, title_for: Callable[[str], str]
         stage_dir.mkdir(parents=True, exist_ok=True)
         executed = {relative for relative, _ in staged.notebooks}
         changed = sync_stage(fresh, stage_dir, executed | set(written))
+        files = {path.relative_to(fresh).as_posix(): sha256_file(path) for path in sorted(fresh.rglob("*"))
+                 if path.is_file()}
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
     notebooks = [(relative, stage_dir / source.relative_to(fresh)) for relative, source in staged.notebooks]
-    return Stage(stage_dir, notebooks, staged.problems, changed)
+    return Stage(stage_dir, notebooks, staged.problems, changed, files)
 
 
 def _stage_into(book_root: Path, stage_dir: Path, title_for: Callable[[str], str],
