@@ -2,7 +2,8 @@
 
 For each number of workers (``--workers 1 2`` by default) the same areas are built from nothing
 (a fresh stage and site in a temporary folder, a copy of data/ so the project is never touched) by
-analysis.build.build_all.build_all on a LocalCluster of that size. It prints the wall time, the
+analysis.build.build_all.build_all on a LocalCluster of that size. It prints the wall time (starting
+the cluster included), the
 editions per minute, and the peak memory of each worker: the worker process alone, and with every
 process it started (the notebook workers and kernels), sampled every 0.2 s.
 
@@ -69,11 +70,11 @@ def run(year: str, areas: list[str], data: Path, root: Path, workers: int, jobs:
     """build_all on a LocalCluster of ``workers``; the wall time and outcomes."""
     from distributed import Client
 
+    started = time.perf_counter()  # starting the cluster is part of building all
     cluster = local_cluster(workers)
     client = Client(cluster)
     pids = list(client.run(os.getpid).values())
     sampler = MemorySampler(pids)
-    started = time.perf_counter()
     try:
         outcomes = build_all(year, areas, data_dir=data, data_roots=(data,), stage_root=root / "stage",
                              site_dir=root / "site", scheduler=cluster.scheduler_address, jobs=jobs,
