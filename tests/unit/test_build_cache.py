@@ -256,3 +256,33 @@ def test_jupyter_book_writes_every_page_again_when_a_page_left_the_book_or_the_t
     assert pages_removed(Stage(tmp_path, [], [], files={k: v for k, v in files.items() if "02" not in k}), cache)
     assert pages_removed(Stage(tmp_path, [], [], files={**files, "_toc.yml": "g"}), cache)
     assert pages_removed(Stage(tmp_path, [], [], files={**files, "_config.yml": "h"}), cache)
+
+
+def test_a_copied_stage_checks_its_own_files_not_those_of_the_stage_it_was_copied_from(tmp_path):
+    import shutil
+
+    stage = tmp_path / "stage"
+    (stage / "_data" / "page").mkdir(parents=True)
+    (stage / "notebooks").mkdir()
+    (stage / "manifest.json").write_text('{"built": 1}', encoding="utf-8")
+    (stage / "notebooks" / "page.ipynb").write_text("executed", encoding="utf-8")
+    source = tmp_path / "page.ipynb"
+    source.write_text("{}", encoding="utf-8")
+
+    def task(root: Path) -> dict:
+        return {"notebook": "notebooks/page.ipynb", "input": str(source), "output": str(root / "notebooks" / "page.ipynb"),
+                "side_files": str(root / "_data" / "page"), "parameters": {}}
+
+    cache = NotebookCache(stage, environment="env", inputs_present="inputs")
+    cache.reads_log("notebooks/page.ipynb").parent.mkdir(parents=True)
+    cache.reads_log("notebooks/page.ipynb").write_text(f"file {stage / 'manifest.json'}\n", encoding="utf-8")
+    cache.remember(task(stage), 1.0)
+    assert list(cache.load("notebooks/page.ipynb").files) == ["<stage>/manifest.json"]
+
+    copy = tmp_path / "copy"
+    shutil.copytree(stage, copy)
+    copied = NotebookCache(copy, environment="env", inputs_present="inputs")
+    (stage / "manifest.json").write_text('{"built": 2}', encoding="utf-8")  # the original changes
+    assert copied.why_stale(task(copy)) is None
+    (copy / "manifest.json").write_text('{"built": 3}', encoding="utf-8")
+    assert copied.why_stale(task(copy)) == "manifest.json in the stage changed"

@@ -32,6 +32,8 @@ from analysis.build.stage import STAGE_DATA_FOLDER
 from analysis.files import sha256_bytes, sha256_file, write_atomically
 
 CACHE_FOLDER = "_cache"
+# How a record names a file in the stage, so that a copied or moved stage still finds its own files.
+IN_STAGE = "<stage>/"
 RECORD_VERSION = 1
 MISSING = "missing"
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -153,6 +155,15 @@ class NotebookCache:
         self.inputs_present = inputs_present
         self.hashes = FileHashes(self.folder / "file-hashes.json")
 
+    def portable(self, path: str) -> str:
+        """A path as a record keeps it: relative to the stage when it is in the stage."""
+        inside = str(self.stage_dir) + os.sep
+        return IN_STAGE + path[len(inside):] if path.startswith(inside) else path
+
+    def local(self, kept: str) -> str:
+        """A path a record keeps, as a path on this machine."""
+        return str(self.stage_dir / kept[len(IN_STAGE):]) if kept.startswith(IN_STAGE) else kept
+
     def record_path(self, notebook: str) -> Path:
         return self.folder / f"{notebook}.json"
 
@@ -201,10 +212,12 @@ class NotebookCache:
         for name, digest in record.modules.items():
             if self.hashes.file(module_file(name)) != digest:
                 return f"the code of {name} changed"
-        for path, digest in record.files.items():
+        for kept, digest in record.files.items():
+            path = self.local(kept)
             if path not in ignore and self.hashes.file(path) != digest:
                 return f"{self._shown(path)} changed"
-        for path, digest in record.folders.items():
+        for kept, digest in record.folders.items():
+            path = self.local(kept)
             if self.hashes.folder(path) != digest:
                 return f"the files in {self._shown(path)} changed"
         if self.outputs(task, self.written_besides(record)) != record.outputs:
@@ -260,9 +273,9 @@ class NotebookCache:
         for line in log.read_text(encoding="utf-8").splitlines() if log.is_file() else []:
             kind, _, what = line.partition(" ")
             if kind == "file":
-                files[what] = self.hashes.file(what)
+                files[self.portable(what)] = self.hashes.file(what)
             elif kind == "folder":
-                folders[what] = self.hashes.folder(what)
+                folders[self.portable(what)] = self.hashes.folder(what)
             elif kind == "wrote" and what.startswith(str(self.stage_dir) + os.sep) and os.path.isfile(what):
                 written.append(os.path.relpath(what, self.stage_dir))
             elif kind == "module" and what.split(".")[0] == PACKAGE:
