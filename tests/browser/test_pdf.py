@@ -240,9 +240,14 @@ def test_a_rebuild_prints_the_pdf_and_makes_the_committee_paper_again(request, t
                                                  site_dir=tmp_path / "site", progress=None)
     paper_docx.write_bytes(b"an old paper")  # so that the test can see it is made again
     before = _read(path)[0].metadata["/CreationDate"]
+    # Nothing has changed: the edition is up to date, and its PDF and paper are left as they are.
+    unchanged = build_edition(YEAR, AREA, stage_root=tmp_path / "stage", site_dir=tmp_path / "site", progress=None)
+    assert unchanged.up_to_date and _read(path)[0].metadata["/CreationDate"] == before
+    assert paper_docx.read_bytes() == b"an old paper"
+    # Published again (forced here; any change would do): the PDF is printed and the paper made again.
     messages: list[str] = []
     result = build_edition(YEAR, AREA, stage_root=tmp_path / "stage", site_dir=tmp_path / "site",
-                           progress=messages.append)
+                           progress=messages.append, force=True)
     assert result.pdf_path == path and path.is_file()
     assert _read(path)[0].metadata["/CreationDate"] != before, "the PDF is the old one"
     assert printed_options(path) == options
@@ -260,8 +265,9 @@ def test_a_rebuild_without_chromium_publishes_the_html_and_says_how_to_install_i
     pdf.make_pdf(YEAR, AREA, stage_root=tmp_path / "stage", site_dir=tmp_path / "site", progress=None)
     old_manifest = (built.html_dir / "manifest.json").read_bytes()
     monkeypatch.setenv(pdf.CHROMIUM_ENV, str(tmp_path / "no-such-chromium"))
-    with pytest.raises(pdf.PdfFailed) as caught:
-        build_edition(YEAR, AREA, stage_root=tmp_path / "stage", site_dir=tmp_path / "site", progress=None)
+    with pytest.raises(pdf.PdfFailed) as caught:  # forced: an edition up to date is not published again
+        build_edition(YEAR, AREA, stage_root=tmp_path / "stage", site_dir=tmp_path / "site", progress=None,
+                      force=True)
     message = str(caught.value)
     assert "is built and published" in message and "apt-get install chromium" in message
     assert "python -m analysis pdf --year 2024-25 --area E09000007" in message
