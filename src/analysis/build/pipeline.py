@@ -23,6 +23,9 @@
    when asked to (``pdf=True``): publishing replaces the folder the PDF was in;
 8. make the committee paper again when the edition it replaced had one.
 
+A build that finds the edition up to date (step 3) publishes nothing, so the PDF and the
+committee paper stay as they are.
+
 From staging to the end, the build holds its edition's lock (a second build of the same
 edition stops at once), and every process it starts (notebook workers, kernels, Jupyter Book,
 Chromium) ends with it, even when it is killed (``analysis.build.lock``).
