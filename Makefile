@@ -4,6 +4,8 @@ YEAR ?= 2024-25
 AREA ?=
 AREA_OPTION = $(if $(AREA), --area $(AREA))
 JOBS ?= 2
+# Test files run at once by `make test` (pytest-xdist); the editions they read are built once.
+TEST_WORKERS ?= 2
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -32,8 +34,8 @@ book-all: $(STAMP) ## Build every area's edition for YEAR on Dask into one site 
 pdf: $(STAMP) ## Print the built edition for YEAR and AREA to a PDF, without the appendices unless APPENDICES=1; COMMITTEE_DATE=YYYY-MM-DD for the cover (needs Chromium; run make book first)
 	$(BIN)/python -m analysis pdf --year $(YEAR)$(AREA_OPTION)$(if $(APPENDICES), --appendices)$(if $(COMMITTEE_DATE), --committee-date $(COMMITTEE_DATE))
 
-test: $(STAMP) ## Run the whole test suite: tests/unit, tests/book (builds editions) and tests/browser (Chromium)
-	$(BIN)/python -m pytest
+test: $(STAMP) ## Run the whole test suite: tests/unit, tests/book (builds editions) and tests/browser (Chromium), TEST_WORKERS files at a time
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 test-fast: $(STAMP) ## Run the fast tests only: tests/unit, no book is built (under 30 s)
 	$(BIN)/python -m pytest tests/unit

@@ -211,7 +211,7 @@ def naive_composition(args, root: Path, manifest_text: str, trace_hook: Path | N
                         lambda title: default_edition_title(title=title, year=year, area_code=area_code,
                                                             area_name=name, data_dir=data_folder),
                         kind, sections_not_reported(area_code, kind, data_folder))
-    install_kernelspec(stage_dir / STAGE_JUPYTER_FOLDER)
+    install_kernelspec(stage_dir / STAGE_JUPYTER_FOLDER, warm=False)  # Papermill's usual kernel, started from nothing
     parameters = {"year": year, "area_code": area_code, "data_dir": ""}
     tasks = notebook_tasks(staged, parameters, None)
     staged_seconds = time.perf_counter() - started

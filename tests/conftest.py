@@ -7,13 +7,19 @@ The tiers are folders:
 - ``tests/browser``: tests that open a built edition in Chromium (marked ``browser``).
 
 Every edition the tests read is built once per run, by the session fixtures below, into
-temporary folders; tests that read an edition must not change it (copy it first).
+temporary folders; tests that read an edition must not change it (copy it first). When the
+tests run in parallel (``make test`` runs ``pytest -n 2``), the first worker to need an edition
+builds it and the others wait for it and read the same one.
 """
 from __future__ import annotations
 
+import fcntl
+import os
+import pickle
 import shutil
 import sys
 from pathlib import Path
+from typing import Any, Callable
 
 import pytest
 
@@ -61,6 +67,29 @@ def _build(year: str, area_code: str, root: Path, **options):
     return build_edition(year, area_code, stage_root=root / "stage", site_dir=root / "site", **options)
 
 
+def made_once(tmp_path_factory, name: str, make: Callable[[Path], Any]) -> Any:
+    """``make(folder)``'s result, made once per run in the folder ``name``, however many test
+    workers ask (pytest-xdist gives each worker its own temporary folder, inside the run's).
+
+    The first worker to ask makes it, holding a lock; the others wait on the lock and read the
+    result it saved. A make that failed leaves no result, so the next worker tries again and
+    reports its own failure."""
+    run_folder = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        run_folder = run_folder.parent
+    folder = run_folder / name
+    with open(run_folder / f"{name}.lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        result_file = run_folder / f"{name}.pickle"
+        if result_file.is_file():
+            return pickle.loads(result_file.read_bytes())
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        result = make(folder)
+        result_file.write_bytes(pickle.dumps(result))
+        return result
+
+
 @pytest.fixture(scope="session")
 def camden_edition(tmp_path_factory):
     """The default edition (Camden 2024-25), built once per run into a temporary site.
@@ -68,32 +97,36 @@ def camden_edition(tmp_path_factory):
     Returns the BuildResult: ``.html_dir`` is the published edition, ``.stage_dir`` the
     executed notebooks and side files, ``.site_index`` the site's index page.
     """
-    return _build(YEAR, CAMDEN, tmp_path_factory.mktemp("camden-edition"))
+    return made_once(tmp_path_factory, "camden-edition", lambda folder: _build(YEAR, CAMDEN, folder))
 
 
 @pytest.fixture(scope="session")
 def islington_edition(tmp_path_factory):
     """Islington 2024-25: an area without partnership figures, from national statistics alone."""
-    return _build(YEAR, ISLINGTON, tmp_path_factory.mktemp("islington-edition"))
+    return made_once(tmp_path_factory, "islington-edition", lambda folder: _build(YEAR, ISLINGTON, folder))
 
 
 @pytest.fixture(scope="session")
 def leeds_edition(tmp_path_factory):
     """Leeds 2024-25: a metropolitan district outside London, without partnership figures."""
-    return _build(YEAR, LEEDS, tmp_path_factory.mktemp("leeds-edition"))
+    return made_once(tmp_path_factory, "leeds-edition", lambda folder: _build(YEAR, LEEDS, folder))
+
+
+def _second_year_data(folder: Path) -> Path:
+    from analysis import cli
+    from synthetic_fill import copy_data, fill_all
+
+    data = copy_data(folder)
+    assert cli.main(["new-edition", SECOND_YEAR, "--data-dir", str(data), "--allow-data-outside-project"]) == 0
+    fill_all(data)
+    return data
 
 
 @pytest.fixture(scope="session")
 def second_year_data(tmp_path_factory):
     """A temporary data folder: the real 2024-25 figures and the SYNTHETIC 2025-26 returns
     (tests/fixtures/synthetic_2025_26), created with `new-edition` and filled in."""
-    from analysis import cli
-    from synthetic_fill import copy_data, fill_all
-
-    data = copy_data(tmp_path_factory.mktemp("second-year-data"))
-    assert cli.main(["new-edition", SECOND_YEAR, "--data-dir", str(data), "--allow-data-outside-project"]) == 0
-    fill_all(data)
-    return data
+    return made_once(tmp_path_factory, "second-year-data", _second_year_data)
 
 
 @pytest.fixture(scope="session")
@@ -105,11 +138,15 @@ def second_year_edition(second_year_data, camden_edition, tmp_path_factory):
     2025-26 edition), ``before`` (the 2024-25 copy's files before the build),
     ``messages`` (the build's progress messages) and ``result`` (its BuildResult).
     """
+    return made_once(tmp_path_factory, "second-year-edition",
+                     lambda root: _second_year_edition(root, second_year_data, camden_edition))
+
+
+def _second_year_edition(root: Path, second_year_data: Path, camden_edition):
     from types import SimpleNamespace
 
     from analysis.site.index import write_site_index
 
-    root = tmp_path_factory.mktemp("second-year-edition")
     site_dir = root / "site"
     first = site_dir / CAMDEN / YEAR
     shutil.copytree(camden_edition.html_dir, first)

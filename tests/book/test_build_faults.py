@@ -88,12 +88,22 @@ def assert_nothing_left(faults, marker: str) -> None:
 # --------------------------------------------------------------------------
 
 
+def _is_warm_kernel(process) -> bool:
+    try:
+        server = " ".join(process.parent().cmdline())
+        return "kernel_server.py serve" in " ".join(process.cmdline()) and "kernel_server.py serve" in server
+    except (psutil.NoSuchProcess, psutil.AccessDenied, AttributeError):
+        return False
+
+
 def test_kill_while_the_real_books_notebooks_run_leaves_no_process_and_the_site_as_it_was(faults, marker):
     before = snapshot(faults.site_dir)
     logs = faults.root / "real-book"
     build = start_build([sys.executable, "-m", "analysis", "build", "--year", YEAR, "--area", AREA,
                          "--stage-dir", str(faults.stage_root), "--site-dir", str(faults.site_dir)], logs, marker)
-    kernels = lambda: [p for p in marked_processes(marker) if "ipykernel_launcher" in " ".join(p.cmdline())]  # noqa: E731
+    # The kernels are forked from the build's kernel server: processes with its command line whose
+    # parent is the server (analysis.build.kernel_server).
+    kernels = lambda: [p for p in marked_processes(marker) if _is_warm_kernel(p)]  # noqa: E731
     wait_for(lambda: len(kernels()) >= 2, 180, "two notebooks' kernels started", build, logs)
     assert "Executing" in output(logs)
     build.kill()

@@ -227,6 +227,12 @@ def test_every_table_fits_the_printed_width(printed_with_appendices, browser):
 # --------------------------------------------------------------------------
 
 
+def _forget_one_pages_run(root: Path) -> None:
+    """A change that has the copied edition built and published again, cheaply: the record of one
+    page's run is gone, so that page runs again (analysis.build.cache)."""
+    (root / "stage" / AREA / YEAR / "_cache" / "notebooks" / "12_priorities.ipynb.json").unlink()
+
+
 def test_a_rebuild_prints_the_pdf_and_makes_the_committee_paper_again(request, tmp_path):
     chromium_or_skip()
     from analysis.build.committee_paper import make_committee_paper
@@ -244,10 +250,12 @@ def test_a_rebuild_prints_the_pdf_and_makes_the_committee_paper_again(request, t
     unchanged = build_edition(YEAR, AREA, stage_root=tmp_path / "stage", site_dir=tmp_path / "site", progress=None)
     assert unchanged.up_to_date and _read(path)[0].metadata["/CreationDate"] == before
     assert paper_docx.read_bytes() == b"an old paper"
-    # Published again (forced here; any change would do): the PDF is printed and the paper made again.
+    # Published again (after any change): the PDF is printed and the paper made again.
+    _forget_one_pages_run(tmp_path)
     messages: list[str] = []
     result = build_edition(YEAR, AREA, stage_root=tmp_path / "stage", site_dir=tmp_path / "site",
-                           progress=messages.append, force=True)
+                           progress=messages.append)
+    assert not result.up_to_date and result.executed
     assert result.pdf_path == path and path.is_file()
     assert _read(path)[0].metadata["/CreationDate"] != before, "the PDF is the old one"
     assert printed_options(path) == options
@@ -265,9 +273,9 @@ def test_a_rebuild_without_chromium_publishes_the_html_and_says_how_to_install_i
     pdf.make_pdf(YEAR, AREA, stage_root=tmp_path / "stage", site_dir=tmp_path / "site", progress=None)
     old_manifest = (built.html_dir / "manifest.json").read_bytes()
     monkeypatch.setenv(pdf.CHROMIUM_ENV, str(tmp_path / "no-such-chromium"))
-    with pytest.raises(pdf.PdfFailed) as caught:  # forced: an edition up to date is not published again
-        build_edition(YEAR, AREA, stage_root=tmp_path / "stage", site_dir=tmp_path / "site", progress=None,
-                      force=True)
+    _forget_one_pages_run(tmp_path)  # an edition up to date is not published again
+    with pytest.raises(pdf.PdfFailed) as caught:
+        build_edition(YEAR, AREA, stage_root=tmp_path / "stage", site_dir=tmp_path / "site", progress=None)
     message = str(caught.value)
     assert "is built and published" in message and "apt-get install chromium" in message
     assert "python -m analysis pdf --year 2024-25 --area E09000007" in message

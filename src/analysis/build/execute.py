@@ -9,17 +9,23 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from analysis.build.failures import NotebookFailure
 from analysis.build.reads import LOG_VARIABLE
-from analysis.build.stage import KERNEL_NAME
+from analysis.build.stage import KERNEL_ENVIRONMENT, KERNEL_NAME, KERNEL_SERVER_SCRIPT
+
+SERVER_VARIABLE = "ANALYSIS_KERNEL_SERVER"  # read by the kernel stub (analysis.build.kernel_server)
 
 # Papermill marks the cells it adds to a failed notebook with this tag.
 _PAPERMILL_ERROR_TAG = "papermill-error-cell-tag"
@@ -29,10 +35,12 @@ CODE_BLOCK_CELL_ID = "how-this-page-was-made"
 Progress = Callable[[str], None]
 
 
-def _init_worker(jupyter_dir: str) -> None:
+def _init_worker(jupyter_dir: str, kernel_server: str | None = None) -> None:
     existing = os.environ.get("JUPYTER_PATH")
     os.environ["JUPYTER_PATH"] = jupyter_dir + (os.pathsep + existing if existing else "")
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    if kernel_server:
+        os.environ[SERVER_VARIABLE] = kernel_server
 
 
 def _source_cell(output_path: Path, source_path: Path, cell_index: int) -> tuple[int | None, int | None, str | None]:
@@ -177,7 +185,7 @@ def kernel_start_failure(error: BaseException, start_timeout: float) -> str:
     return (f"the notebook's Python kernel {what}, twice ({error}); none of the notebook's code ran. "
             f"Run the build again. If it fails again, check whether the machine is short of processors "
             f"or memory (other builds or programs running; try --jobs 1), and check {kernelspec}: it "
-            f"should start {sys.executable} -m ipykernel_launcher")
+            f"should start {sys.executable} {KERNEL_SERVER_SCRIPT} kernel")
 
 
 def execute_notebook(task: dict[str, Any]) -> dict[str, Any]:
@@ -242,12 +250,38 @@ def format_seconds(seconds: float) -> str:
     return f"{seconds:.1f} s" if seconds < 120 else f"{seconds / 60:.1f} min"
 
 
-def notebook_workers(jobs: int, jupyter_dir: Path) -> ProcessPoolExecutor:
+@contextmanager
+def kernel_server() -> Iterator[str]:
+    """Start the build's kernel server (analysis.build.kernel_server) and yield its address; stop
+    it at the end. Kernels asked of it start with the libraries already imported."""
+    folder = tempfile.mkdtemp(prefix="analysis-kernels-")  # a short path: socket paths are limited
+    address = os.path.join(folder, "server")
+    environment = {**os.environ, **KERNEL_ENVIRONMENT}
+    environment.pop(SERVER_VARIABLE, None)
+    server = subprocess.Popen([sys.executable, str(KERNEL_SERVER_SCRIPT), "serve", address],
+                              stdin=subprocess.PIPE, env=environment)
+    try:
+        yield address
+    finally:
+        server.stdin.close()  # the server ends when its input closes
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def notebook_workers(jobs: int, jupyter_dir: Path) -> Iterator[ProcessPoolExecutor]:
     """``jobs`` worker processes for executing notebooks, each starting kernels from the
-    kernelspec in ``jupyter_dir``. A build keeps them for all its notebooks (sections, then
-    assurance pages), so each worker starts and imports Papermill once."""
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn"),
-                               initializer=_init_worker, initargs=(str(jupyter_dir),))
+    kernelspec in ``jupyter_dir``, warm from one kernel server. A build keeps them for all its
+    notebooks (sections, then assurance pages), so each worker starts and imports Papermill once."""
+    with kernel_server() as address:
+        workers = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn"),
+                                      initializer=_init_worker, initargs=(str(jupyter_dir), address))
+        with workers:
+            yield workers
 
 
 def run_notebooks(
@@ -261,9 +295,12 @@ def run_notebooks(
     total = len(tasks)
     if not tasks:
         return durations, []
+    if workers is None:
+        with notebook_workers(min(jobs, total), jupyter_dir) as own_workers:
+            return run_notebooks(tasks, jobs, jupyter_dir, progress, own_workers)
     by_name = {task["notebook"]: task for task in tasks}
     done = 0
-    executor = workers or notebook_workers(min(jobs, total), jupyter_dir)
+    executor = workers
     try:
         futures = {executor.submit(execute_notebook, task): task["notebook"] for task in tasks}
         for future in as_completed(futures):
@@ -299,8 +336,6 @@ def run_notebooks(
     except BaseException:
         executor.shutdown(wait=False, cancel_futures=True)
         raise
-    if workers is None:
-        executor.shutdown(wait=True)
     order = [task["notebook"] for task in tasks]
     ordered_failures = [failures[name] for name in order if name in failures]
     return {name: durations[name] for name in order if name in durations}, ordered_failures

@@ -125,15 +125,25 @@ def _extra_files(config: dict) -> list[str]:
     return extras
 
 
-def install_kernelspec(jupyter_dir: Path, python: str = sys.executable) -> Path:
+# The kernel's environment, besides the build's. PYTHONHASHSEED: the same set/str-hash order in
+# every build (reproducible outputs); the kernel server is started with it too, as its kernels
+# are copies of it (analysis.build.kernel_server).
+KERNEL_ENVIRONMENT = {"PYDEVD_DISABLE_FILE_VALIDATION": "1", "PYTHONHASHSEED": "0"}
+KERNEL_SERVER_SCRIPT = Path(__file__).resolve().parent / "kernel_server.py"
+
+
+def install_kernelspec(jupyter_dir: Path, python: str = sys.executable, warm: bool = True) -> Path:
     """Write a ``python3`` kernelspec that runs ``python`` (this venv's interpreter).
 
     The runner puts ``jupyter_dir`` first on JUPYTER_PATH for the execution
     processes, so this spec wins over any user-level or system ``python3``
     spec: the notebooks always run in the same environment as the runner.
+    ``warm``: the kernel is asked of the build's kernel server, when there is one
+    (analysis.build.kernel_server); otherwise, or with ``warm=False``, it starts from nothing.
     """
     spec_dir = Path(jupyter_dir) / "kernels" / KERNEL_NAME
     spec_dir.mkdir(parents=True, exist_ok=True)
+    launcher = [str(KERNEL_SERVER_SCRIPT), "kernel"] if warm else ["-m", "ipykernel_launcher"]
     spec = {
         # log_level=CRITICAL: keep the kernel application's own messages off the terminal: its
         # start-up chatter, and the "KeyboardInterrupt caught in kernel" it logs as an ERROR when
@@ -141,12 +151,11 @@ def install_kernelspec(jupyter_dir: Path, python: str = sys.executable) -> Path:
         # A notebook's errors still stop the build: the runner reports them from the cells.
         # exec_lines: before the notebook's first cell, start recording what it reads, when the
         # build asks for it (analysis.build.reads), so a rebuild knows whether it must run again.
-        "argv": [python, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+        "argv": [python, *launcher, "-f", "{connection_file}",
                  "--IPKernelApp.log_level=CRITICAL", "--IPKernelApp.exec_lines=import analysis.build.reads"],
         "display_name": "Python 3 (analysis)",
         "language": "python",
-        # PYTHONHASHSEED: the same set/str-hash order in every build (reproducible outputs).
-        "env": {"PYDEVD_DISABLE_FILE_VALIDATION": "1", "PYTHONHASHSEED": "0"},
+        "env": dict(KERNEL_ENVIRONMENT),
         "metadata": {"debugger": False},
     }
     (spec_dir / "kernel.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")

@@ -1,0 +1,147 @@
+"""Warm kernels (analysis.build.kernel_server): a kernel forked from the build's server must be
+the same as one started from nothing, except that the libraries are already imported, and it must
+answer Jupyter's interrupts and stops as an ordinary kernel does."""
+from __future__ import annotations
+
+import json
+import os
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import psutil
+import pytest
+from jupyter_client import KernelManager
+
+from analysis.build.execute import SERVER_VARIABLE, kernel_server
+from analysis.build.stage import KERNEL_NAME, install_kernelspec
+
+# What a kernel reports about itself: compared between a warm kernel and a cold one.
+REPORT = """
+import json, os, sys
+print(json.dumps({
+    "pid": os.getpid(), "parent": os.getppid(), "cwd": os.getcwd(), "path": sys.path,
+    "hash": hash("the same in every build"), "marker": os.environ.get("KERNEL_TEST_MARKER"),
+    "pandas_loaded": "pandas" in sys.modules,
+    "analysis_modules": sorted(name for name in sys.modules if name.split(".")[0] == "analysis"),
+    "recording": os.environ.get("ANALYSIS_READS_LOG"),
+}))
+"""
+
+
+@contextmanager
+def running_kernel(jupyter_dir: Path, folder: Path, environment: dict[str, str]):
+    saved = dict(os.environ)
+    os.environ.update(environment, JUPYTER_PATH=str(jupyter_dir), KERNEL_TEST_MARKER="passed on")
+    manager = KernelManager(kernel_name=KERNEL_NAME)
+    try:
+        manager.start_kernel(cwd=str(folder))
+        client = manager.client()
+        client.start_channels()
+        client.wait_for_ready(timeout=60)
+        yield manager, client
+        client.stop_channels()
+    finally:
+        if manager.has_kernel:
+            manager.shutdown_kernel(now=True)
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def run(client, code: str, timeout: float = 30) -> tuple[str, dict]:
+    """Run code in the kernel; return what it printed and the execute reply's content."""
+    printed = []
+
+    def output(message):
+        if message["msg_type"] == "stream":
+            printed.append(message["content"]["text"])
+
+    reply = client.execute_interactive(code, timeout=timeout, output_hook=output)
+    return "".join(printed), reply["content"]
+
+
+def kernel_report(jupyter_dir: Path, folder: Path, environment: dict[str, str]) -> dict:
+    with running_kernel(jupyter_dir, folder, environment) as (_, client):
+        text, _ = run(client, REPORT)
+    return json.loads(text)
+
+
+@pytest.fixture
+def server():
+    with kernel_server() as address:
+        time.sleep(0.2)
+        yield address
+
+
+def test_a_warm_kernel_is_the_server_forked_and_otherwise_the_same_as_a_cold_one(tmp_path, server):
+    warm_dir, cold_dir = tmp_path / "warm", tmp_path / "cold"
+    install_kernelspec(warm_dir)
+    install_kernelspec(cold_dir, warm=False)
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    log = tmp_path / "reads.log"
+    recording = {"ANALYSIS_READS_LOG": str(log), "ANALYSIS_READS_ROOTS": str(tmp_path)}
+    warm = kernel_report(warm_dir, folder, {SERVER_VARIABLE: server, **recording})
+    cold = kernel_report(cold_dir, folder, recording)
+    server_process = next(p for p in psutil.process_iter(["cmdline"])
+                          if server in " ".join(p.info["cmdline"] or []) and "serve" in (p.info["cmdline"] or []))
+
+    assert warm["parent"] == server_process.pid, "the warm kernel was not forked by the server"
+    assert warm["pandas_loaded"] and not cold["pandas_loaded"]
+    for key in ("cwd", "path", "hash", "marker", "analysis_modules", "recording"):
+        assert warm[key] == cold[key], key
+    assert warm["cwd"] == str(folder)
+    assert warm["marker"] == "passed on"
+    # Nothing of the package is in the server: only what the kernel's first line imports.
+    assert warm["analysis_modules"] == ["analysis", "analysis.build", "analysis.build.reads"]
+
+
+def test_an_interrupt_reaches_the_warm_kernel(tmp_path, server):
+    install_kernelspec(tmp_path)
+    with running_kernel(tmp_path, tmp_path, {SERVER_VARIABLE: server}) as (manager, client):
+        request = client.execute("import time; print('sleeping', flush=True); time.sleep(60)")
+        reply_to = lambda message: message["parent_header"].get("msg_id") == request  # noqa: E731
+        while not (reply_to(message := client.get_iopub_msg(timeout=30)) and message["msg_type"] == "stream"):
+            pass  # until the cell is running
+        started = time.monotonic()
+        manager.interrupt_kernel()
+        while not reply_to(reply := client.get_shell_msg(timeout=20)):
+            pass  # (a late answer to a start-up request)
+        assert reply["content"]["status"] == "error"
+        assert reply["content"]["ename"] == "KeyboardInterrupt"
+        assert time.monotonic() - started < 10
+        text, _ = run(client, "print('still here')")
+        assert text.strip() == "still here"
+
+
+def test_a_killed_warm_kernel_is_gone(tmp_path, server):
+    install_kernelspec(tmp_path)
+    with running_kernel(tmp_path, tmp_path, {SERVER_VARIABLE: server}) as (manager, client):
+        text, _ = run(client, "import os; print(os.getpid())")
+        kernel_pid = int(text)
+        assert kernel_pid != manager.provisioner.process.pid  # the stub stands in for it
+        manager.shutdown_kernel(now=True)  # what a build does when a notebook has run: kill
+        deadline = time.monotonic() + 10
+        while psutil.pid_exists(kernel_pid) and psutil.Process(kernel_pid).status() != psutil.STATUS_ZOMBIE:
+            assert time.monotonic() < deadline, "the forked kernel outlived its stub"
+            time.sleep(0.1)
+
+
+def test_without_a_server_the_kernel_starts_from_nothing(tmp_path):
+    install_kernelspec(tmp_path)
+    for environment in ({}, {SERVER_VARIABLE: str(tmp_path / "no-server-here")}):
+        report = kernel_report(tmp_path, tmp_path, environment)
+        assert not report["pandas_loaded"]
+        assert report["parent"] == os.getpid()  # started by Jupyter itself, not forked
+
+
+def test_the_server_ends_with_the_build():
+    with kernel_server() as address:
+        time.sleep(0.5)
+        found = [p for p in psutil.process_iter(["cmdline"]) if address in " ".join(p.info["cmdline"] or [])]
+        assert len(found) == 1
+        leaving = time.monotonic()
+    # It ends by itself when the build closes its input (it is killed only after 10 s).
+    assert time.monotonic() - leaving < 5
+    assert not found[0].is_running() or found[0].status() == psutil.STATUS_ZOMBIE
+    assert not Path(address).exists()
