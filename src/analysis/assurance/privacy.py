@@ -34,9 +34,11 @@ from __future__ import annotations
 
 import bisect
 import csv
+import hashlib
 import io
 import json
 import re
+import sys
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -47,6 +49,7 @@ from urllib.parse import unquote
 from analysis.person_level import (  # noqa: F401 - nhs_number_is_valid is re-exported for the tests
     _SNAKE_FIELD_PATTERN, PERSON_FIELDS, nhs_number_is_valid, normalise_field, person_field, value_findings,
 )
+from analysis.files import sha256_file, write_atomically
 from analysis.vocabulary import SMALL_COUNT_RANGE
 
 # --------------------------------------------------------------------------
@@ -487,11 +490,56 @@ def scan_file(path: Path, file: str) -> list[Finding]:
     return scan_text(text, file) if text is not None else []
 
 
-def scan_folder(folder: Path, *, prefix: str = "") -> list[Finding]:
+def scan_folder(folder: Path, *, prefix: str = "", clean: "CleanFiles | None" = None) -> list[Finding]:
     findings = []
     for path in edition_files(folder):
-        findings += scan_file(path, prefix + path.relative_to(folder).as_posix())
+        findings += (clean.scan if clean else scan_file)(path, prefix + path.relative_to(folder).as_posix())
     return findings
+
+
+class CleanFiles:
+    """The files an earlier scan found nothing in, by name and SHA-256 of their bytes, kept in
+    ``memo_path`` so that a rebuild scans again only what changed (most pages do not).
+
+    The memo is for one version of the scan: it holds the SHA-256 of the scan's own code, and is
+    ignored when that differs. A file with a finding is never remembered, so it is reported again.
+    """
+
+    def __init__(self, memo_path: Path):
+        self.memo_path = Path(memo_path)
+        self.scanner = scanner_fingerprint()
+        self.remembered: set[str] = set()
+        try:
+            memo = json.loads(self.memo_path.read_text(encoding="utf-8"))
+            if memo.get("scanner") == self.scanner:
+                self.remembered = set(memo["clean"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass  # no memo, or a damaged one: everything is scanned
+        self.clean: set[str] = set()
+
+    def scan(self, path: Path, file: str) -> list[Finding]:
+        key = f"{file} {sha256_file(path)}"
+        if key in self.remembered:
+            self.clean.add(key)
+            return []
+        findings = scan_file(path, file)
+        if not findings:
+            self.clean.add(key)
+        return findings
+
+    def save(self) -> None:
+        write_atomically(self.memo_path, json.dumps({"scanner": self.scanner, "clean": sorted(self.clean)}, indent=0))
+
+
+def scanner_fingerprint() -> str:
+    """The SHA-256 of the scan's code: this module and the modules whose rules it applies."""
+    import analysis.person_level
+    import analysis.vocabulary
+
+    digest = hashlib.sha256()
+    for module in (sys.modules[__name__], analysis.person_level, analysis.vocabulary):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()
 
 
 def stage_registers(stage_dir: Path) -> list[Path]:
@@ -500,20 +548,24 @@ def stage_registers(stage_dir: Path) -> list[Path]:
 
 
 def scan_edition(folder: Path, *, stage_dir: Path | None = None,
-                 extra_files: Iterable[Path] = ()) -> list[Finding]:
+                 extra_files: Iterable[Path] = (), clean_memo: Path | None = None) -> list[Finding]:
     """Everything person-level in an edition about to be (or already) published.
 
     ``folder``: the edition's files (the built HTML folder, or a published
     edition). ``stage_dir``: the staged edition, whose registers of figures are
     checked for small counts from record-level data. ``extra_files``: files
-    published alongside (such as the run manifest), scanned too.
+    published alongside (such as the run manifest), scanned too. ``clean_memo``: a file
+    remembering the files found clean (CleanFiles); those unchanged are not scanned again.
     """
     folder = Path(folder)
-    findings = scan_folder(folder)
+    clean = CleanFiles(clean_memo) if clean_memo else None
+    findings = scan_folder(folder, clean=clean)
     for path in extra_files:
         path = Path(path)
         if path.is_file():
-            findings += scan_file(path, path.name)
+            findings += (clean.scan if clean else scan_file)(path, path.name)
+    if clean:
+        clean.save()
     if stage_dir is not None:
         stage_dir = Path(stage_dir)
         for path in stage_registers(stage_dir):

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -263,12 +264,10 @@ def kernel_server() -> Iterator[str]:
     try:
         yield address
     finally:
-        server.stdin.close()  # the server ends when its input closes
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        # The server ends when its input closes; the build goes on meanwhile. (Should the build
+        # die first, its guard stops the server: analysis.build.lock.)
+        server.stdin.close()
+        threading.Thread(target=server.wait, daemon=True).start()  # reaped when it has ended
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -280,8 +279,12 @@ def notebook_workers(jobs: int, jupyter_dir: Path) -> Iterator[ProcessPoolExecut
     with kernel_server() as address:
         workers = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn"),
                                       initializer=_init_worker, initargs=(str(jupyter_dir), address))
-        with workers:
+        try:
             yield workers
+        finally:
+            # Every notebook has finished (or the build is failing): the idle workers end by
+            # themselves while the build goes on.
+            workers.shutdown(wait=False, cancel_futures=True)
 
 
 def run_notebooks(

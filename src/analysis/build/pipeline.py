@@ -47,7 +47,7 @@ from analysis.assurance import manifest as run_manifest
 from analysis.assurance import privacy
 from analysis.build import pdf as edition_pdf
 from analysis.build.pdf_contents import PdfOptions, printed_options
-from analysis.build.cache import NotebookCache, environment_fingerprint, inputs_present_fingerprint
+from analysis.build.cache import CACHE_FOLDER, NotebookCache, environment_fingerprint, inputs_present_fingerprint
 from analysis.build.committee_paper import make_committee_paper, paper_name
 from analysis.build.execute import format_seconds, notebook_workers, run_notebooks
 from analysis.build.failures import BuildFailed, NotebookFailure
@@ -304,10 +304,15 @@ def up_to_date(manifest: dict[str, Any], stage_dir: Path, published: Path, assur
     return not stale_notebooks(assurance, cache, False, ignore=frozenset({str(staged)}))
 
 
+# Which published files the privacy scan found clean, so that a rebuild scans only what changed.
+PRIVACY_MEMO_NAME = "privacy-clean.json"
+
+
 def check_publishable(html_dir: Path, manifest_path: Path, stage_dir: Path, label: str) -> None:
     """Before publishing: scan everything that would be published for record-level data
     about children (analysis.assurance.privacy); raise BuildFailed naming each file and line."""
-    findings = privacy.scan_edition(html_dir, stage_dir=stage_dir, extra_files=[manifest_path])
+    findings = privacy.scan_edition(html_dir, stage_dir=stage_dir, extra_files=[manifest_path],
+                                    clean_memo=stage_dir / CACHE_FOLDER / PRIVACY_MEMO_NAME)
     if findings:
         raise BuildFailed(privacy.failure_message(findings, label)
                           + f"\nThe built HTML is kept for inspection in {html_dir}", stage_dir=stage_dir)
