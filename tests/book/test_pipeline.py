@@ -256,3 +256,37 @@ def test_html_build_failure_is_reported_and_nothing_published(published_site, tm
     assert caught.value.log_path is not None and caught.value.log_path.is_file()
     assert str(caught.value.log_path) in message
     assert snapshot(published_site) == before
+
+
+# --------------------------------------------------------------------------
+# Rebuilding: --force, and the privacy scan's memo
+# --------------------------------------------------------------------------
+
+
+def test_a_rebuild_scans_only_changed_files_and_force_runs_and_scans_everything(built, tmp_path, monkeypatch):
+    from analysis.assurance import privacy
+
+    shutil.copytree(built.root / "stage", tmp_path / "stage")
+    shutil.copytree(built.site_dir, tmp_path / "site")
+    scanned: list[str] = []
+    real_scan = privacy.scan_file
+    monkeypatch.setattr(privacy, "scan_file", lambda path, file: scanned.append(file) or real_scan(path, file))
+    build = lambda **options: build_edition(YEAR, AREA, data_dir=FIXTURE_DATA, book_root=FIXTURE_BOOK,  # noqa: E731
+                                            stage_root=tmp_path / "stage", site_dir=tmp_path / "site",
+                                            progress=None, **options)
+    notebooks = [relative for relative, _ in built.result.durations.items()]
+
+    # One page's record gone: that page runs again, and only the files that changed are scanned.
+    stage = tmp_path / "stage" / AREA / YEAR
+    record = next((stage / "_cache" / "notebooks").rglob("*.ipynb.json"))
+    record.unlink()
+    again = build()
+    assert not again.up_to_date and 0 < len(again.executed) < len(notebooks)
+    published = [p for p in privacy.edition_files(again.html_dir)]
+    assert 0 < len(scanned) < len(published) / 2, (len(scanned), len(published))
+
+    # --force: every notebook runs and every file is scanned, nothing taken from earlier builds.
+    scanned.clear()
+    forced = build(force=True)
+    assert sorted(forced.executed) == sorted(notebooks)
+    assert len(scanned) >= len(published)

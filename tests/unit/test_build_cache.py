@@ -135,7 +135,7 @@ def test_a_file_that_disappears_or_appears_in_a_folder_read_makes_it_run_again(e
     ("parameters", "its parameters changed"),
     ("environment", "the Python environment or requirements.txt changed"),
     ("inputs_present", "an input file was added or removed"),
-    ("tidying", "the code that tidies executed notebooks changed"),
+    ("tidying", "the code that runs and tidies executed notebooks changed"),
 ])
 def test_each_part_of_the_key_makes_it_run_again(edition, change, why):
     cache, task, _, _ = edition
@@ -286,3 +286,17 @@ def test_a_copied_stage_checks_its_own_files_not_those_of_the_stage_it_was_copie
     assert copied.why_stale(task(copy)) is None
     (copy / "manifest.json").write_text('{"built": 3}', encoding="utf-8")
     assert copied.why_stale(task(copy)) == "manifest.json in the stage changed"
+
+
+def test_the_key_follows_the_code_that_starts_kernels_too(tmp_path, monkeypatch):
+    from analysis.build import cache as cache_module
+
+    task = {"input": str(tmp_path / "page.ipynb"), "parameters": {"year": "2024-25"}}
+    Path(task["input"]).write_text("{}", encoding="utf-8")
+    before = cache_module.NotebookKey.of(task, "environment", "inputs").tidying
+    other = tmp_path / "kernel_server.py"
+    other.write_text("# other code\n", encoding="utf-8")
+    real = cache_module.module_file
+    monkeypatch.setattr(cache_module, "module_file",
+                        lambda name: other if name == "analysis.build.kernel_server" else real(name))
+    assert cache_module.NotebookKey.of(task, "environment", "inputs").tidying != before

@@ -5,7 +5,8 @@ After a notebook runs, the build writes a record of it into ``<stage>/_cache/<no
 - its **key**: the notebook as this edition shows it, the parameters it ran with, the Python
   environment (Python's version, every installed package's version and ``requirements.txt``),
   which input files the edition has (a file that appears can change a page that looks for it) and
-  the code that tidies an executed notebook after it runs (analysis.build.execute);
+  the code that starts its kernel and tidies the executed notebook after it runs
+  (analysis.build.execute, analysis.build.kernel_server);
 - what it **read** while it ran, as recorded in its kernel (:mod:`analysis.build.reads`): each
   file's SHA-256 (or that it was missing), each folder's list of names, and each module of the
   ``analysis`` package it imported, with the SHA-256 of its code;
@@ -19,6 +20,7 @@ only, so a changed data file would never re-run a page.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
@@ -120,15 +122,19 @@ class NotebookKey:
     def of(cls, task: dict[str, Any], environment: str, inputs_present: str) -> "NotebookKey":
         return cls(source=sha256_file(Path(task["input"])), parameters=_json_sha(task["parameters"]),
                    environment=environment, inputs_present=inputs_present,
-                   tidying=sha256_file(module_file(TIDYING_MODULE)))
+                   tidying=_sha_of_files(module_file(name) for name in RUNNING_MODULES))
 
 
 KEY_WORDS = {"source": "the notebook changed", "parameters": "its parameters changed",
              "environment": "the Python environment or requirements.txt changed",
              "inputs_present": "an input file was added or removed",
-             "tidying": "the code that tidies executed notebooks changed"}
-# It rewrites every executed notebook in the build's worker, outside the kernel that records reads.
-TIDYING_MODULE = "analysis.build.execute"
+             "tidying": "the code that runs and tidies executed notebooks changed"}
+# They start the kernel and rewrite every executed notebook, outside the kernel that records reads.
+RUNNING_MODULES = ("analysis.build.execute", "analysis.build.kernel_server")
+
+
+def _sha_of_files(paths) -> str:
+    return hashlib.sha256("".join(sha256_file(path) for path in paths).encode("ascii")).hexdigest()
 
 
 @dataclass

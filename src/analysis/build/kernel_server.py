@@ -36,7 +36,7 @@ SERVER_VARIABLE = "ANALYSIS_KERNEL_SERVER"
 WARM_MODULES = (
     "ipykernel.kernelapp", "ipykernel.ipkernel", "IPython.display",
     "numpy", "pandas", "yaml", "matplotlib", "matplotlib.pyplot", "matplotlib.ticker",
-    "seaborn", "afcharts.af_colours", "myst_nb", "gptables", "xlsxwriter",
+    "afcharts.af_colours", "myst_nb", "gptables", "openpyxl",
 )
 _MESSAGE_SIZE = 1 << 20
 

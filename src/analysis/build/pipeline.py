@@ -420,6 +420,7 @@ def build_edition(
         progress(f"Staged the book in {stage_dir}" + (f" ({len(staged.changed)} files changed)" if staged.changed else ""))
         if force:
             shutil.rmtree(stage_dir / "_build", ignore_errors=True)  # Sphinx reads every page again
+            (stage_dir / CACHE_FOLDER / PRIVACY_MEMO_NAME).unlink(missing_ok=True)  # and every file is scanned
 
         # 3. Execute the sections whose executed copies cannot be reused.
         parameters = {"year": year, "area_code": area_code, "data_dir": str(data_folder) if data_folder else "",
