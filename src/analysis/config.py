@@ -27,6 +27,10 @@ ASSURANCE_NOTEBOOKS = "notebooks/assurance/"
 # In an edition's stage, beside the run manifest: what the edition is (title, kind, notebooks, page
 # titles, the measures each section shows), without when or how fast it was built.
 EDITION_FACTS_NAME = "edition.json"
+# Where a build's notebooks keep what is worked out the same way for every page and edition (the
+# national dispersion table), by the SHA-256 of what it is worked out from: beside the stages.
+SHARED_CACHE_VARIABLE = "ANALYSIS_SHARED_CACHE"
+SHARED_CACHE_FOLDER = "_shared"
 
 # An area is named by its ONS (GSS) code: E followed by 8 digits.
 AREA_CODE = re.compile(r"^E\d{8}$")

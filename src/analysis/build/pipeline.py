@@ -55,9 +55,10 @@ from analysis.build.jupyterbook import BUILD_LOG_NAME, build_html
 from analysis.build.lock import edition_lock, processes_end_with_build
 from analysis.build.parameters import area_name, check_parameters
 from analysis.build.publish import DISK_FULL, publish, tidy_interrupted
-from analysis.build.reads import LOG_VARIABLE, ROOTS_VARIABLE
+from analysis.build.reads import IGNORED_VARIABLE, LOG_VARIABLE, ROOTS_VARIABLE
 from analysis.build.stage import STAGE_DATA_FOLDER, STAGE_JUPYTER_FOLDER, Stage, install_kernelspec, stage_book
-from analysis.config import ASSURANCE_NOTEBOOKS, DATA_DIR, PROJECT_ROOT, SITE_DIR, STAGE_DIR
+from analysis.config import (ASSURANCE_NOTEBOOKS, DATA_DIR, PROJECT_ROOT, SHARED_CACHE_FOLDER, SHARED_CACHE_VARIABLE, SITE_DIR,
+                             STAGE_DIR)
 from analysis.errors import InputError
 from analysis.inputs.catalogue import load_sections
 from analysis.inputs.partnership import partnership_for_area
@@ -199,9 +200,13 @@ def edition_facts(staged: Stage, kind: str, area_code: str, data_dir: Path | Non
 
 
 def notebook_tasks(staged: Stage, parameters: dict[str, Any], cell_timeout: int | None,
-                   cache: NotebookCache | None = None, watched: Sequence[Path] = ()) -> list[dict[str, Any]]:
+                   cache: NotebookCache | None = None, watched: Sequence[Path] = (),
+                   shared_cache: Path | None = None) -> list[dict[str, Any]]:
     """One execution task per staged notebook, with its parameters and side-file folder, and
-    where its kernel records what it reads (``watched``: the folders worth recording)."""
+    where its kernel records what it reads (``watched``: the folders worth recording).
+    ``shared_cache``: where the notebooks keep what every page and edition works out the same
+    way (analysis.stats.dispersion), not recorded as read: its entries are named by the SHA-256
+    of what they are worked out from, which the notebook reads."""
     tasks = []
     for relative, source in staged.notebooks:
         output = staged.stage_dir / relative
@@ -222,6 +227,9 @@ def notebook_tasks(staged: Stage, parameters: dict[str, Any], cell_timeout: int 
         if cache is not None:
             tasks[-1]["environment"] = {LOG_VARIABLE: str(cache.reads_log(relative)),
                                         ROOTS_VARIABLE: os.pathsep.join(str(folder) for folder in watched)}
+            if shared_cache is not None:
+                tasks[-1]["environment"].update({SHARED_CACHE_VARIABLE: str(shared_cache),
+                                                 IGNORED_VARIABLE: str(shared_cache)})
     return tasks
 
 
@@ -426,7 +434,9 @@ def build_edition(
         parameters = {"year": year, "area_code": area_code, "data_dir": str(data_folder) if data_folder else "",
                       **(extra_parameters or {})}
         watched = [PROJECT_ROOT, book_root, data_folder or DATA_DIR, stage_dir]
-        tasks = notebook_tasks(staged, parameters, cell_timeout, cache, watched)
+        # --force reuses nothing, the shared cache included.
+        shared_cache = None if force else stage_root / SHARED_CACHE_FOLDER
+        tasks = notebook_tasks(staged, parameters, cell_timeout, cache, watched, shared_cache)
         sections = [task for task in tasks if not task["notebook"].startswith(ASSURANCE_NOTEBOOKS)]
         assurance = [task for task in tasks if task not in sections]
         facts = edition_facts(staged, kind, area_code, data_folder)

@@ -21,6 +21,9 @@ import sys
 
 LOG_VARIABLE = "ANALYSIS_READS_LOG"
 ROOTS_VARIABLE = "ANALYSIS_READS_ROOTS"
+# Folders inside the roots that are not recorded: a cache whose entries are named by the SHA-256 of
+# everything they are worked out from, which the notebook reads (and so records) to name them.
+IGNORED_VARIABLE = "ANALYSIS_READS_IGNORED"
 PACKAGE = "analysis"
 
 # Access modes of os.open that can read a file.
@@ -78,15 +81,21 @@ class ReadRecorder:
                 self.write("module", name)
 
 
+def ignored_folders() -> list[str]:
+    """The folders never recorded: the environment's own files, the package (recorded by module)
+    and those the build names in ``ANALYSIS_READS_IGNORED``."""
+    package_parent = os.path.dirname(os.path.abspath(__file__)).rsplit(os.sep, 1)[0]
+    named = [os.path.abspath(folder) for folder in os.environ.get(IGNORED_VARIABLE, "").split(os.pathsep) if folder]
+    return sorted({sys.prefix, sys.base_prefix, package_parent, *named})
+
+
 def start_recording() -> ReadRecorder | None:
     """Add the audit hook when the build asked for it (``ANALYSIS_READS_LOG`` is set)."""
     log_path = os.environ.get(LOG_VARIABLE)
     if not log_path:
         return None
     roots = [root for root in os.environ.get(ROOTS_VARIABLE, "").split(os.pathsep) if root]
-    # The environment's own files (and the package, recorded by module) are not data.
-    ignored = sorted({sys.prefix, sys.base_prefix, os.path.dirname(os.path.abspath(__file__)).rsplit(os.sep, 1)[0]})
-    recorder = ReadRecorder(open(log_path, "a", encoding="utf-8"), roots, ignored)
+    recorder = ReadRecorder(open(log_path, "a", encoding="utf-8"), roots, ignored_folders())
     # The modules imported before the hook (this one and its packages) are part of every page.
     for name in list(sys.modules):
         if name == PACKAGE or name.startswith(PACKAGE + "."):
