@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import PHONE, Server, edition_pages, settle
+from browser_support import PHONE, Server, edition_pages, laid_out
 
 YEAR = "2024-25"
 LAPTOP = {"width": 1366, "height": 900}
@@ -50,7 +50,7 @@ def overflow_problems(page, url: str, size: dict) -> list[str]:
     """What is wider than its room on the page at ``url`` in a window of ``size``."""
     page.set_viewport_size(size)
     page.goto(url, wait_until="load")
-    settle(page)
+    laid_out(page)
     return page.evaluate(_OVERFLOW_SCRIPT)
 
 

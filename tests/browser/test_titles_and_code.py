@@ -17,7 +17,7 @@ import pytest
 
 from analysis.config import PROJECT_ROOT
 from analysis.inputs.partnership import partnership_for_area
-from browser_support import Server, edition_pages, settle
+from browser_support import Server, edition_pages, laid_out
 
 YEAR = "2024-25"
 LAPTOP = {"width": 1366, "height": 900}
@@ -71,7 +71,7 @@ def page_facts(site_dir, area: str, browser) -> dict[str, dict]:
     try:
         for path in [path for path in PAGES if (Path(site_dir) / area / YEAR / path).is_file()]:
             page.goto(f"{server.origin}/{area}/{YEAR}/{path}", wait_until="load")
-            settle(page)
+            laid_out(page)
             facts[path] = page.evaluate(_FACTS_SCRIPT)
     finally:
         context.close()
