@@ -35,7 +35,7 @@ pdf: $(STAMP) ## Print the built edition for YEAR and AREA to a PDF, without the
 	$(BIN)/python -m analysis pdf --year $(YEAR)$(AREA_OPTION)$(if $(APPENDICES), --appendices)$(if $(COMMITTEE_DATE), --committee-date $(COMMITTEE_DATE))
 
 test: $(STAMP) ## Run the whole test suite: tests/unit, tests/book (builds editions) and tests/browser (Chromium), TEST_WORKERS files at a time
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 test-fast: $(STAMP) ## Run the fast tests only: tests/unit, no book is built (under 30 s)
 	$(BIN)/python -m pytest tests/unit

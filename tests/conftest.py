@@ -39,6 +39,8 @@ LEEDS = "E08000035"
 SECOND_YEAR = "2025-26"
 
 TIERS = ("unit", "book", "browser")
+# The test files that take longest (a minute or more each with `make test`), longest first.
+LONGEST_FILES = ("test_pdf.py", "test_incremental_build.py", "test_browser.py", "test_areas_and_comparators.py")
 # Fixtures that build an edition: a unit test must never ask for one.
 EDITION_FIXTURES = {"camden_edition", "islington_edition", "leeds_edition", "second_year_edition"}
 
@@ -58,6 +60,11 @@ def pytest_collection_modifyitems(config, items):
     if building_unit_tests:
         raise pytest.UsageError("unit tests must not build an edition; move these to tests/book:\n  "
                                 + "\n  ".join(building_unit_tests))
+    # The longest files first: run two at a time (make test runs them in this order with
+    # --no-loadscope-reorder), none of them is then left to run alone at the end while the other
+    # worker has nothing to do.
+    items.sort(key=lambda item: LONGEST_FILES.index(item.path.name) if item.path.name in LONGEST_FILES
+               else len(LONGEST_FILES))
 
 
 def _build(year: str, area_code: str, root: Path, **options):
