@@ -111,7 +111,10 @@ def test_an_interrupt_reaches_the_warm_kernel(tmp_path, server):
         assert reply["content"]["ename"] == "KeyboardInterrupt"
         assert time.monotonic() - started < 10
         # It still runs code (read from the reply itself: printed output can come late under load).
-        reply = client.execute_interactive("still = 'here'", user_expressions={"still": "still"}, timeout=30)
+        for _ in range(3):
+            reply = client.execute_interactive("still = 'here'", user_expressions={"still": "still"}, timeout=30)
+            if reply["content"]["status"] != "aborted":
+                break  # (ipykernel aborts what arrives before it has finished dropping the interrupted queue)
         assert reply["content"]["status"] == "ok"
         assert reply["content"]["user_expressions"]["still"]["data"]["text/plain"] == "'here'"
 

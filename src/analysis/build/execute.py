@@ -163,8 +163,8 @@ def tidy_executed_notebook(path: Path, relative: str) -> None:
 
 # What jupyter_client raises (as RuntimeError) when a kernel does not start: it died while
 # starting, or did not answer within the start timeout. Either way none of the notebook ran.
-_KERNEL_DIED = "Kernel died before replying to kernel_info"
-_KERNEL_SILENT = "Kernel didn't respond in"
+KERNEL_DIED = "Kernel died before replying to kernel_info"
+KERNEL_SILENT = "Kernel didn't respond in"
 START_TIMEOUT = 120  # seconds a kernel may take to start
 
 
@@ -173,7 +173,7 @@ class KernelDidNotStart(RuntimeError):
 
 
 def kernel_did_not_start(error: BaseException) -> bool:
-    return isinstance(error, RuntimeError) and (_KERNEL_DIED in str(error) or _KERNEL_SILENT in str(error))
+    return isinstance(error, RuntimeError) and (KERNEL_DIED in str(error) or KERNEL_SILENT in str(error))
 
 
 def kernel_start_failure(error: BaseException, start_timeout: float) -> str:
@@ -181,7 +181,7 @@ def kernel_start_failure(error: BaseException, start_timeout: float) -> str:
     jupyter_path = (os.environ.get("JUPYTER_PATH") or "").split(os.pathsep)[0]
     kernelspec = (f"{Path(jupyter_path) / 'kernels' / KERNEL_NAME / 'kernel.json'}" if jupyter_path
                   else f"the {KERNEL_NAME} kernel spec (jupyter kernelspec list)")
-    what = (f"did not start in {start_timeout:g} seconds" if _KERNEL_SILENT in str(error)
+    what = (f"did not start in {start_timeout:g} seconds" if KERNEL_SILENT in str(error)
             else "died while starting")
     return (f"the notebook's Python kernel {what}, twice ({error}); none of the notebook's code ran. "
             f"Run the build again. If it fails again, check whether the machine is short of processors "
@@ -205,6 +205,8 @@ def execute_notebook(task: dict[str, Any]) -> dict[str, Any]:
     try:
         import papermill
 
+        from analysis.build.kernel_manager import NotebookKernelManager
+
         for attempt in (1, 2):
             try:
                 papermill.execute_notebook(
@@ -219,6 +221,8 @@ def execute_notebook(task: dict[str, Any]) -> dict[str, Any]:
                     # The notebook has run and its outputs are saved: stop the kernel at once, rather
                     # than ask it to shut down and wait (up to 3 s when it does not answer in time).
                     shutdown_kernel="immediate",
+                    # jupyter_client's, without its fixed waits (analysis.build.kernel_manager).
+                    kernel_manager_class=NotebookKernelManager,
                 )
                 break
             except RuntimeError as error:

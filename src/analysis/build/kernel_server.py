@@ -32,9 +32,9 @@ import threading
 SERVER_VARIABLE = "ANALYSIS_KERNEL_SERVER"
 
 # What every page imports (directly or through the analysis package), in import order; the
-# first two are the kernel itself. A library missing here is imported by the page as usual.
+# first three are the kernel itself. A library missing here is imported by the page as usual.
 WARM_MODULES = (
-    "ipykernel.kernelapp", "ipykernel.ipkernel", "IPython.display",
+    "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "IPython.display",
     "numpy", "pandas", "yaml", "matplotlib", "matplotlib.pyplot", "matplotlib.ticker",
     "afcharts.af_colours", "myst_nb", "gptables", "openpyxl",
 )

@@ -1,0 +1,87 @@
+"""The kernel manager and client the build runs notebooks with: jupyter_client's, without its
+fixed waits.
+
+jupyter_client's client takes a kernel to be ready only after a fixed 0.2 s with nothing on the
+kernel's IOPub channel, and its manager looks every 0.1 s whether a stopped kernel has gone. A
+warm kernel (analysis.build.kernel_server) is listening about 0.1 s after it is asked for, so
+those waits were most of the time each notebook's kernel took to start and stop: about a third
+of a second per notebook.
+
+What "ready" means is unchanged: the kernel has answered a kernel_info request on the shell
+channel, and the client has seen that request's messages on the IOPub channel (so the first
+cell's output is not lost to a subscription still being set up). Messages left over from the
+start are ignored by nbclient, which reads only the messages of the cell it runs.
+"""
+from __future__ import annotations
+
+import asyncio
+import time
+from queue import Empty
+
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import DottedObjectName, Type
+
+# Said as jupyter_client says it: analysis.build.execute then starts the kernel once more.
+from analysis.build.execute import KERNEL_DIED, KERNEL_SILENT
+
+# How long a kernel_info request's answer is waited for, on each channel, before it is asked again.
+SHELL_WAIT = 1.0
+IOPUB_WAIT = 0.05
+# How often a stopped kernel is looked at until it has gone.
+STOP_POLL = 0.005
+
+
+class NotebookKernelClient(AsyncKernelClient):
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        """Return once the kernel answers kernel_info and its IOPub messages reach this client."""
+        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        asked: set[str] = set()
+        reply = None
+        while True:
+            asked.add(self.kernel_info())
+            if reply is None:
+                reply = await self._message_for(self.shell_channel, asked, SHELL_WAIT, deadline)
+                if reply is not None and reply["msg_type"] != "kernel_info_reply":
+                    reply = None
+            # Until IOPub is subscribed, what the kernel publishes there is lost: ask again.
+            if reply is not None and await self._idle_seen(asked, deadline):
+                self._handle_kernel_info_reply(reply)
+                return
+            if not await self._async_is_alive():
+                raise RuntimeError(KERNEL_DIED)
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{KERNEL_SILENT} {timeout:g} seconds")
+
+    async def _message_for(self, channel, asked: set[str], wait: float, deadline: float) -> dict | None:
+        """The next message on ``channel`` answering one of ``asked``, or None after ``wait`` seconds."""
+        give_up = min(time.monotonic() + wait, deadline)
+        while (left := give_up - time.monotonic()) > 0:
+            try:
+                message = await channel.get_msg(timeout=left)
+            except Empty:
+                return None
+            if message.get("parent_header", {}).get("msg_id") in asked:
+                return message
+        return None
+
+    async def _idle_seen(self, asked: set[str], deadline: float) -> bool:
+        """Whether the kernel's "idle" status after one of ``asked`` arrives on IOPub in time."""
+        give_up = min(time.monotonic() + IOPUB_WAIT, deadline)
+        while (left := give_up - time.monotonic()) > 0:
+            message = await self._message_for(self.iopub_channel, asked, left, deadline)
+            if message is None:
+                return False
+            if message["msg_type"] == "status" and message["content"].get("execution_state") == "idle":
+                return True
+        return False
+
+
+class NotebookKernelManager(AsyncKernelManager):
+    client_class = DottedObjectName("analysis.build.kernel_manager.NotebookKernelClient")
+    client_factory = Type(klass=NotebookKernelClient)
+
+    async def _async_wait(self, pollinterval: float = STOP_POLL) -> None:
+        """Return once the kernel's process has gone (looking every ``STOP_POLL`` seconds)."""
+        while await self._async_is_alive():
+            await asyncio.sleep(min(pollinterval, STOP_POLL))
