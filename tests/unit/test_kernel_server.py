@@ -151,3 +151,18 @@ def test_the_server_ends_with_the_build():
     while found[0].is_running() and found[0].status() != psutil.STATUS_ZOMBIE:
         assert time.monotonic() < deadline, "the kernel server did not end when the build finished"
         time.sleep(0.05)
+
+
+def test_what_pages_import_later_is_imported_by_the_server_while_it_is_idle(tmp_path, server):
+    # The first kernel may be forked before the server has imported scipy.stats; a kernel asked
+    # for once the server has been idle finds it already imported.
+    install_kernelspec(tmp_path)
+    check = "import sys; print('scipy.stats' in sys.modules)"
+    deadline = time.monotonic() + 60
+    while True:
+        with running_kernel(tmp_path, tmp_path, {SERVER_VARIABLE: server}) as (_, client):
+            text, _ = run(client, check)
+        if text.strip() == "True":
+            break
+        assert time.monotonic() < deadline, "no kernel found scipy.stats imported by the server"
+        time.sleep(0.5)

@@ -6,7 +6,9 @@ first line runs; a build runs twenty-odd notebooks. So a build starts one kernel
 file, run as a script), which imports those libraries once and then, for each kernel asked of
 it, forks: the kernel is a fresh copy of the server as it was before any notebook ran, with the
 libraries already in memory. Nothing passes from one notebook to another, because every kernel
-is forked from the server, never from another kernel.
+is forked from the server, never from another kernel. (scipy.stats, which pages import only to
+test a change, is imported once the first kernels are asked for, while the server is idle: the
+first kernels import it themselves if they need it, the later ones find it there.)
 
 The server imports nothing of the ``analysis`` package (this file is run by its path, not as a
 module of the package), so each notebook still imports the package's modules itself, and the
@@ -38,6 +40,9 @@ WARM_MODULES = (
     "numpy", "pandas", "yaml", "matplotlib", "matplotlib.pyplot", "matplotlib.ticker",
     "afcharts.af_colours", "myst_nb", "gptables", "openpyxl",
 )
+# What many pages import, but only once they test a change (analysis.stats): about a second, so
+# imported once the first kernels are on their way, whenever no kernel is being asked for.
+LATER_MODULES = ("scipy.stats",)
 _MESSAGE_SIZE = 1 << 20
 
 
@@ -99,14 +104,15 @@ def serve(address: str) -> None:
     listener.bind(address)
     listener.listen(64)
     for name in WARM_MODULES:
-        try:
-            __import__(name)
-        except Exception:  # noqa: BLE001 - a page that needs it will say what is wrong
-            pass
+        _import(name)
+    later = list(LATER_MODULES)
     # Forked kernels are never waited for here: the system removes them when they end.
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     while True:
-        readable, _, _ = select.select([listener, sys.stdin.fileno()], [], [])
+        readable, _, _ = select.select([listener, sys.stdin.fileno()], [], [], 0 if later else None)
+        if not readable and later:
+            _import(later.pop(0))  # nobody is waiting for a kernel
+            continue
         if sys.stdin.fileno() in readable and not os.read(sys.stdin.fileno(), 1024):
             return
         if listener not in readable:
@@ -126,6 +132,13 @@ def serve(address: str) -> None:
         connection.close()
         for fd in fds:
             os.close(fd)
+
+
+def _import(name: str) -> None:
+    try:
+        __import__(name)
+    except Exception:  # noqa: BLE001 - a page that needs it will say what is wrong
+        pass
 
 
 def _run_kernel(connection: socket.socket, fds: list[int], request: dict) -> None:
