@@ -37,12 +37,19 @@ CAMDEN = "E09000007"
 ISLINGTON = "E09000019"
 LEEDS = "E08000035"
 SECOND_YEAR = "2025-26"
+KENT = "E10000016"  # a shire county
+NORTH_YORKSHIRE = "E06000065"  # a unitary authority since 2023, replacing a county
+PAN_DORSET = "pan-dorset"  # a partnership over two authorities
+NOT_AN_AUTHORITY = "E09999999"
+# The editions build-all builds together on Dask, once per run (``built_on_dask``), in this order.
+DASK_AREAS = (KENT, NOT_AN_AUTHORITY, PAN_DORSET, NORTH_YORKSHIRE)
 
 TIERS = ("unit", "book", "browser")
 # The test files that take longest (a minute or more each with `make test`), longest first.
 LONGEST_FILES = ("test_pdf.py", "test_incremental_build.py", "test_browser.py", "test_areas_and_comparators.py")
 # Fixtures that build an edition: a unit test must never ask for one.
-EDITION_FIXTURES = {"camden_edition", "islington_edition", "leeds_edition", "second_year_edition"}
+EDITION_FIXTURES = {"camden_edition", "islington_edition", "leeds_edition", "second_year_edition", "built_on_dask",
+                    "kent_edition", "north_yorkshire_edition", "pan_dorset_edition"}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -117,6 +124,65 @@ def islington_edition(tmp_path_factory):
 def leeds_edition(tmp_path_factory):
     """Leeds 2024-25: a metropolitan district outside London, without partnership figures."""
     return made_once(tmp_path_factory, "leeds-edition", lambda folder: _build(YEAR, LEEDS, folder))
+
+
+def _built_on_dask(root: Path):
+    """``build-all`` of DASK_AREAS on a Dask cluster given by its address (as ``--scheduler``
+    gives one), its workers allowed to start processes as a cluster of its own would."""
+    from types import SimpleNamespace
+
+    import dask
+    from distributed import LocalCluster
+
+    from analysis.build.build_all import build_all
+
+    messages: list[str] = []
+    with dask.config.set({"distributed.worker.daemon": False}), LocalCluster(
+            n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster:
+        outcomes = build_all(YEAR, list(DASK_AREAS), stage_root=root / "stage", site_dir=root / "site",
+                             scheduler=cluster.scheduler_address, progress=messages.append)
+        address = cluster.scheduler_address
+    return SimpleNamespace(outcomes=outcomes, messages=messages, scheduler_address=address,
+                           stage_root=root / "stage", site_dir=root / "site")
+
+
+@pytest.fixture(scope="session")
+def built_on_dask(tmp_path_factory):
+    """Kent, a code that is no authority, Pan-Dorset and North Yorkshire 2024-25, built together
+    once per run by ``build-all`` on Dask (tests/book/test_build_all.py checks how). Returns a
+    namespace: ``outcomes`` (one per area, in order), ``messages`` (its progress),
+    ``scheduler_address``, ``stage_root`` and ``site_dir``."""
+    return made_once(tmp_path_factory, "built-on-dask", _built_on_dask)
+
+
+def _published(built_on_dask, area: str):
+    """One edition of ``built_on_dask``, as a build's result names it: ``html_dir`` and
+    ``manifest_path``."""
+    from types import SimpleNamespace
+
+    outcome = next(outcome for outcome in built_on_dask.outcomes if outcome.area == area)
+    assert outcome.ok, outcome.message
+    html_dir = built_on_dask.site_dir / area / YEAR
+    return SimpleNamespace(html_dir=html_dir, manifest_path=html_dir / "manifest.json")
+
+
+@pytest.fixture(scope="session")
+def kent_edition(built_on_dask):
+    """Kent 2024-25: a shire county without partnership figures, a statistics profile."""
+    return _published(built_on_dask, KENT)
+
+
+@pytest.fixture(scope="session")
+def north_yorkshire_edition(built_on_dask):
+    """North Yorkshire 2024-25: its trend joins the county's years before 2023."""
+    return _published(built_on_dask, NORTH_YORKSHIRE)
+
+
+@pytest.fixture(scope="session")
+def pan_dorset_edition(built_on_dask):
+    """Pan-Dorset 2024-25: one partnership over two authorities (data/partnerships/pan-dorset/),
+    from the national statistics."""
+    return _published(built_on_dask, PAN_DORSET)
 
 
 def _second_year_data(folder: Path) -> Path:

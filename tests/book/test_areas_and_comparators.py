@@ -19,15 +19,16 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from conftest import KENT, NORTH_YORKSHIRE, PAN_DORSET
+
 RAW = Path(__file__).resolve().parents[3] / "shared" / "data" / "dfe"
 YEAR = "2024-25"
-NORTH_YORKSHIRE, COUNTY = "E06000065", "E10000023"
+COUNTY = "E10000023"
 REFERRALS_FILE = "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv"
 POPULATION_FILE = "ons_mid-year_population_estimates_2012_to_2024.csv"
 MISSING_FILE = "la_children_who_were_missing_or_away_from_placement_without_authorisation.csv"
 
-KENT = "E10000016"
-PAN_DORSET, DORSET, BCP = "pan-dorset", "E06000059", "E06000058"
+DORSET, BCP = "E06000059", "E06000058"
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -38,34 +39,6 @@ def raw_files():
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail(reason + " (CI=true: they must be there)")
         pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def north_yorkshire_edition(tmp_path_factory):
-    """North Yorkshire 2024-25, built once for this module (as tests/conftest.py builds its editions)."""
-    from analysis.build.pipeline import build_edition
-
-    root = tmp_path_factory.mktemp("north-yorkshire-edition")
-    return build_edition(YEAR, NORTH_YORKSHIRE, stage_root=root / "stage", site_dir=root / "site", progress=None)
-
-
-@pytest.fixture(scope="module")
-def kent_edition(tmp_path_factory):
-    """Kent 2024-25: a shire county, built once for this module."""
-    from analysis.build.pipeline import build_edition
-
-    root = tmp_path_factory.mktemp("kent-edition")
-    return build_edition(YEAR, KENT, stage_root=root / "stage", site_dir=root / "site", progress=None)
-
-
-@pytest.fixture(scope="module")
-def pan_dorset_edition(tmp_path_factory):
-    """Pan-Dorset 2024-25: one partnership over two authorities (data/partnerships/pan-dorset/),
-    built once for this module from the national statistics."""
-    from analysis.build.pipeline import build_edition
-
-    root = tmp_path_factory.mktemp("pan-dorset-edition")
-    return build_edition(YEAR, PAN_DORSET, stage_root=root / "stage", site_dir=root / "site", progress=None)
 
 
 # ---------------------------------------------------------------- reading

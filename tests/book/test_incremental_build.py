@@ -23,11 +23,11 @@ from pathlib import Path
 from conftest import CAMDEN, PROJECT_ROOT, YEAR
 
 # The copy's book keeps these sections (every build of it is then quicker), the assurance pages and
-# every page the changes below touch.
-SECTIONS = ["00_key_findings", "03_family_help", "05_children_looked_after", "06_children_missing",
+# every page the changes below touch; those it damages or leaves out are two of the quickest to run.
+SECTIONS = ["00_key_findings", "03_family_help", "11_inspection", "12_priorities",
             "13_reconciliation", "91_changes", "92_methods"]
-LEFT_OUT = ["01_context", "02_front_door", "04_child_protection", "07_exploitation", "08_education",
-            "09_learning_reviews", "10_voice_of_child", "11_inspection", "12_priorities", "90_data_dictionary"]
+LEFT_OUT = ["01_context", "02_front_door", "04_child_protection", "05_children_looked_after", "06_children_missing",
+            "07_exploitation", "08_education", "09_learning_reviews", "10_voice_of_child", "90_data_dictionary"]
 ASSURANCE = ["reproduction", "claims", "register", "provenance", "data_log"]
 EVERY_NOTEBOOK = set(SECTIONS + ASSURANCE)
 # Every build that executes anything writes a new run manifest, which the provenance page shows.
@@ -140,32 +140,32 @@ def test_each_change_executes_exactly_the_notebooks_it_touches_and_the_result_re
     assert executed["91_changes"] == "the code of analysis.pages.changes changed"
 
     # A damaged cache: an executed notebook cut short, and another's record unreadable.
-    executed_copy = book.stage / "notebooks" / "05_children_looked_after.ipynb"
+    executed_copy = book.stage / "notebooks" / "12_priorities.ipynb"
     executed_copy.write_bytes(executed_copy.read_bytes()[:100])
-    (book.stage / "_cache" / "notebooks" / "06_children_missing.ipynb.json").write_text("{", encoding="utf-8")
+    (book.stage / "_cache" / "notebooks" / "11_inspection.ipynb.json").write_text("{", encoding="utf-8")
     executed = book.build()
-    assert set(executed) == {"05_children_looked_after", "06_children_missing"} | MANIFEST_READER
-    assert executed["05_children_looked_after"] == "its executed copy is missing or was changed since it was written"
+    assert set(executed) == {"12_priorities", "11_inspection"} | MANIFEST_READER
+    assert executed["12_priorities"] == "its executed copy is missing or was changed since it was written"
 
     # A page left out of the book: the pages that list the edition's pages; the page and its
     # downloads are no longer published.
-    book.replace_in("_toc.yml", "      - file: notebooks/06_children_missing\n", "")
+    book.replace_in("_toc.yml", "      - file: notebooks/11_inspection\n", "")
     assert set(book.build()) == FACTS_READERS | MANIFEST_READER
-    assert not (book.published / "notebooks" / "06_children_missing.html").exists()
-    assert not list((book.published / "_downloads").rglob("06_children_missing*"))
-    assert list((book.published / "_downloads").rglob("05_children_looked_after*"))
+    assert not (book.published / "notebooks" / "11_inspection.html").exists()
+    assert not list((book.published / "_downloads").rglob("11_inspection*"))
+    assert list((book.published / "_downloads").rglob("12_priorities*"))
 
     # Another left out by a build killed once it had staged the book: the next build publishes the
     # book without it, as a build from nothing would.
-    book.replace_in("_toc.yml", "      - file: notebooks/05_children_looked_after\n", "")
+    book.replace_in("_toc.yml", "      - file: notebooks/12_priorities\n", "")
     book.build_killed_after("Staged the book")
-    assert (book.published / "notebooks" / "05_children_looked_after.html").exists()  # nothing was published
+    assert (book.published / "notebooks" / "12_priorities.html").exists()  # nothing was published
     executed = book.build()
     # (Any the killed build had executed before it was killed is not executed again.)
     assert MANIFEST_READER <= set(executed) <= FACTS_READERS | MANIFEST_READER
-    assert not (book.published / "notebooks" / "05_children_looked_after.html").exists()
-    assert not list((book.published / "_downloads").rglob("05_children_looked_after*"))
-    still_in_the_book = EVERY_NOTEBOOK - {"05_children_looked_after", "06_children_missing"}
+    assert not (book.published / "notebooks" / "12_priorities.html").exists()
+    assert not list((book.published / "_downloads").rglob("12_priorities*"))
+    still_in_the_book = EVERY_NOTEBOOK - {"12_priorities", "11_inspection"}
 
     # A requirement: every notebook ran in the old environment.
     book.replace_in("requirements.txt", "pandas==", "pandas ==")

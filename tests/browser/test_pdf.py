@@ -233,17 +233,23 @@ def _forget_one_pages_run(root: Path) -> None:
     (root / "stage" / AREA / YEAR / "_cache" / "notebooks" / "12_priorities.ipynb.json").unlink()
 
 
-def test_a_rebuild_prints_the_pdf_and_makes_the_committee_paper_again(request, tmp_path):
-    chromium_or_skip()
-    from analysis.build.committee_paper import make_committee_paper
+def _copy_printed(built, root: Path) -> SimpleNamespace:
+    """A copy of a printed edition (its stage and site, PDF and any committee paper included), to
+    rebuild without touching the module's."""
+    shutil.copytree(built.root / "stage", root / "stage")
+    shutil.copytree(built.root / "site", root / "site")
+    return SimpleNamespace(html_dir=root / "site" / AREA / YEAR, root=root)
+
+
+def test_a_rebuild_prints_the_pdf_and_makes_the_committee_paper_again(committee_paper, tmp_path):
     from analysis.build.pipeline import build_edition
 
-    built = _copy_edition(request.getfixturevalue("camden_edition"), tmp_path)
-    options = PdfOptions(appendices=True, committee_date=COMMITTEE_DATE)
-    path = pdf.make_pdf(YEAR, AREA, stage_root=tmp_path / "stage", site_dir=tmp_path / "site", options=options,
-                        progress=None)
-    paper_docx, paper_pdf = make_committee_paper(YEAR, AREA, stage_root=tmp_path / "stage",
-                                                 site_dir=tmp_path / "site", progress=None)
+    built = _copy_printed(committee_paper.built, tmp_path)
+    options = PdfOptions(committee_date=COMMITTEE_DATE)  # as `printed` printed it
+    path = built.html_dir / committee_paper.book_pdf.name
+    paper_docx = built.html_dir / committee_paper.docx.name
+    paper_pdf = built.html_dir / committee_paper.pdf.name
+    assert printed_options(path) == options and paper_docx.is_file() and paper_pdf.is_file()
     paper_docx.write_bytes(b"an old paper")  # so that the test can see it is made again
     before = _read(path)[0].metadata["/CreationDate"]
     # Nothing has changed: the edition is up to date, and its PDF and paper are left as they are.
@@ -265,12 +271,10 @@ def test_a_rebuild_prints_the_pdf_and_makes_the_committee_paper_again(request, t
     assert not list(built.html_dir.parent.parent.parent.glob(".*-*"))  # no half-published folders
 
 
-def test_a_rebuild_without_chromium_publishes_the_html_and_says_how_to_install_it(request, tmp_path, monkeypatch):
-    chromium_or_skip()
+def test_a_rebuild_without_chromium_publishes_the_html_and_says_how_to_install_it(printed, tmp_path, monkeypatch):
     from analysis.build.pipeline import build_edition
 
-    built = _copy_edition(request.getfixturevalue("camden_edition"), tmp_path)
-    pdf.make_pdf(YEAR, AREA, stage_root=tmp_path / "stage", site_dir=tmp_path / "site", progress=None)
+    built = _copy_printed(printed[1], tmp_path)  # an edition with a PDF: a rebuild prints it again
     old_manifest = (built.html_dir / "manifest.json").read_bytes()
     monkeypatch.setenv(pdf.CHROMIUM_ENV, str(tmp_path / "no-such-chromium"))
     _forget_one_pages_run(tmp_path)  # an edition up to date is not published again
@@ -333,7 +337,7 @@ def committee_paper(printed):
                                                site_dir=built.root / "site", progress=messages.append)
     reader, pages = _read(pdf_path)
     return SimpleNamespace(docx=docx_path, pdf=pdf_path, reader=reader, pages=pages,
-                           book_pages=len(book_reader.pages), messages=messages, built=built)
+                           book_pages=len(book_reader.pages), messages=messages, built=built, book_pdf=book_pdf)
 
 
 def test_the_committee_paper_is_written_into_the_published_edition_in_word_and_pdf(committee_paper):
