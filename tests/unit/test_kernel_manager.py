@@ -17,7 +17,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from analysis.build.execute import KERNEL_DIED, KERNEL_SILENT, SERVER_VARIABLE, kernel_server
+from analysis.build.execute import SERVER_VARIABLE, kernel_server
+from analysis.build.failures import KERNEL_DIED, KERNEL_SILENT
 from analysis.build.kernel_manager import NotebookKernelManager
 from analysis.build.stage import KERNEL_NAME, install_kernelspec
 

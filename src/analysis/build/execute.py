@@ -22,7 +22,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from analysis.build.failures import NotebookFailure
+from analysis.build.failures import KERNEL_DIED, KERNEL_SILENT, NotebookFailure
 from analysis.build.reads import LOG_VARIABLE
 from analysis.build.stage import KERNEL_ENVIRONMENT, KERNEL_NAME, KERNEL_SERVER_SCRIPT
 
@@ -161,10 +161,6 @@ def tidy_executed_notebook(path: Path, relative: str) -> None:
     path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-# What jupyter_client raises (as RuntimeError) when a kernel does not start: it died while
-# starting, or did not answer within the start timeout. Either way none of the notebook ran.
-KERNEL_DIED = "Kernel died before replying to kernel_info"
-KERNEL_SILENT = "Kernel didn't respond in"
 START_TIMEOUT = 120  # seconds a kernel may take to start
 
 

@@ -4,6 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+# What jupyter_client raises (as RuntimeError) when a kernel does not start: it died while
+# starting, or did not answer within the start timeout. Either way none of the notebook ran.
+# (analysis.build.kernel_manager says the same; analysis.build.execute then tries once more.)
+KERNEL_DIED = "Kernel died before replying to kernel_info"
+KERNEL_SILENT = "Kernel didn't respond in"
+
 
 class BuildFailed(RuntimeError):
     """The edition could not be built; the message says what failed and where to look."""

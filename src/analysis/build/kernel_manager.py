@@ -22,8 +22,7 @@ from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import DottedObjectName, Type
 
-# Said as jupyter_client says it: analysis.build.execute then starts the kernel once more.
-from analysis.build.execute import KERNEL_DIED, KERNEL_SILENT
+from analysis.build.failures import KERNEL_DIED, KERNEL_SILENT
 
 # How long a kernel_info request's answer is waited for, on each channel, before it is asked again.
 SHELL_WAIT = 1.0
