@@ -53,22 +53,30 @@ class InputError(ValueError):
         super().__init__("\n".join(lines))
 
 
-def _kind(problem: InputProblem) -> tuple[str, str | None, str]:
+_NUMBERS_AND_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|\d+")
+
+
+def _kind(problem: InputProblem, rule_kinds: dict[str, str]) -> tuple[str, str | None, str]:
     """Problems of one kind: the same file, sheet and rule, whatever the numbers and quoted
-    values in the rule's wording."""
-    return problem.file, problem.sheet, re.sub(r"'[^']*'|\"[^\"]*\"|\d+", "#", problem.rule)
+    values in the rule's wording. ``rule_kinds`` keeps each wording's kind: thousands of
+    problems can share one wording."""
+    rule = problem.rule
+    if rule not in rule_kinds:
+        rule_kinds[rule] = _NUMBERS_AND_QUOTED.sub("#", rule)
+    return problem.file, problem.sheet, rule_kinds[rule]
 
 
 def summarise(problems: list[InputProblem], shown_per_kind: int = SHOWN_PER_KIND) -> list[str]:
     """Each problem as a line, in order, but at most ``shown_per_kind`` of one kind; the rest
     of that kind are counted in one line after the last shown ("and 199,990 more like this")."""
+    rule_kinds: dict[str, str] = {}
+    kinds = [_kind(problem, rule_kinds) for problem in problems]
     counts: dict[tuple, int] = {}
-    for problem in problems:
-        counts[_kind(problem)] = counts.get(_kind(problem), 0) + 1
+    for kind in kinds:
+        counts[kind] = counts.get(kind, 0) + 1
     lines: list[str] = []
     shown: dict[tuple, int] = {}
-    for problem in problems:
-        kind = _kind(problem)
+    for problem, kind in zip(problems, kinds):
         shown[kind] = shown.get(kind, 0) + 1
         if shown[kind] <= shown_per_kind:
             lines.append(str(problem))

@@ -17,7 +17,7 @@ import pandas as pd
 from analysis.config import data_paths, display_path
 from analysis.errors import InputError, InputProblem
 from analysis.inputs.catalogue import load_catalogue, load_list_catalogue
-from analysis.inputs.partnership import NO_PARTNERSHIP, edition_partnership
+from analysis.inputs.partnership import NO_PARTNERSHIP, Partnership, edition_partnership
 from analysis.inputs.formats import (
     DOCUMENT_COLUMNS, DOCUMENT_REQUIRED_COLUMNS, DOCUMENTS_FILE, FIGURE_COLUMNS, FIGURE_OPTIONAL_COLUMNS,
     FIGURES_FILE, LIST_COLUMNS, LISTS_FILE, LOADED_COLUMNS, RETURN_COLUMNS, RETURN_REQUIRED_COLUMNS,
@@ -27,7 +27,7 @@ from analysis.inputs.readers import (
     ReadTable, other_files_in_returns, read_csv_table, read_table, return_files, why_not_read,
 )
 from analysis.inputs.rules import (
-    RULE_DUPLICATE, RULE_MISSING_COLUMN, RULE_UNKNOWN_INDICATOR, check_value_row, column_problems,
+    RULE_DUPLICATE, RULE_MISSING_COLUMN, RULE_UNKNOWN_INDICATOR, check_value_row, column_problems, indicator_details,
 )
 from analysis.periods import ReportYear, expected_period
 from analysis.present.formatting import format_value, typed_decimals
@@ -88,6 +88,7 @@ class _Collector:
     def __init__(self, year: ReportYear, folder: Path, catalogue: pd.DataFrame, list_catalogue: pd.DataFrame):
         self.year = year
         self.catalogue = catalogue
+        self.indicators = indicator_details(catalogue)  # looked up once for each row read
         self.list_catalogue = list_catalogue
         self.result = Collected(year.label, folder, pd.DataFrame(columns=LOADED_COLUMNS), _empty_lists(), {})
         self.records: list[dict] = []
@@ -121,8 +122,8 @@ class _Collector:
                 f"read {value!r} as the qualifier 'about' and the value {value[match.end():]!r}", row.row, "value", value))
             row.values.update(qualifier="about", value=value[match.end():])
         indicator = row.get("indicator_id")
-        if value.lower() in NOT_AVAILABLE_WORDS and indicator in self.catalogue.index:
-            if self.catalogue.at[indicator, "required"] == "yes":
+        if value.lower() in NOT_AVAILABLE_WORDS and indicator in self.indicators:
+            if self.indicators[indicator]["required"] == "yes":
                 self.result.errors.append(table.problem(
                     f"{indicator} is required: give its value ({value!r} is not one)", row.row, "value", value))
                 self.result.errored_indicators.add(indicator)
@@ -146,7 +147,7 @@ class _Collector:
             if not transcribed and not _has_value(row) and not ({"value", "numerator", "denominator"} & row.unreadable):
                 self.note_blank_row(table, row)
                 continue
-            found, clean = check_value_row(table, row, self.catalogue, self.year, transcribed=transcribed)
+            found, clean = check_value_row(table, row, self.indicators, self.year, transcribed=transcribed)
             result.errors += found
             if found or clean is None or row.unreadable:
                 # Already reported at this row: completeness does not report it again elsewhere.
@@ -167,7 +168,7 @@ class _Collector:
         indicator = row.get("indicator_id")
         if indicator and indicator not in self.result.blank_rows:
             self.result.blank_rows[indicator] = (table.file, table.sheet, row.row)
-        if indicator and indicator not in self.catalogue.index:
+        if indicator and indicator not in self.indicators:
             self.result.errors.append(table.problem(RULE_UNKNOWN_INDICATOR, row.row, "indicator_id", indicator))
 
     def read_figures_csv(self, path: Path) -> None:
@@ -184,7 +185,7 @@ class _Collector:
         rows = []
         for row in table.rows:
             indicator = row.get("indicator_id")
-            if indicator not in self.catalogue.index or self.catalogue.at[indicator, "unit"] != "percentage":
+            if indicator not in self.indicators or self.indicators[indicator]["unit"] != "percentage":
                 continue
             try:
                 value = float(str(row.get("value")).replace(",", "").rstrip("%"))
@@ -486,14 +487,16 @@ class PartnershipData:
     """
 
     def __init__(self, year: str, area_code: str | None = None, data_dir: Path | str | None = None,
-                 *, previous_edition: bool = True):
+                 *, previous_edition: bool = True, catalogues: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+                 partnership: Partnership | None = None):
         self.year = year
         self.data_dir = Path(data_dir) if data_dir else None
-        self.catalogue = load_catalogue(data_dir)
-        self.list_catalogue = load_list_catalogue(data_dir)
+        # The indicator and list catalogues and the partnership are read here unless the caller
+        # has read them already (a validation reads each once).
+        self.catalogue, self.list_catalogue = catalogues or (load_catalogue(data_dir), load_list_catalogue(data_dir))
         # The partnership the edition is for (None for an area no partnership is configured
         # for); only a partnership that supplies its own figures has any to read.
-        self.about = edition_partnership(area_code, data_dir)
+        self.about = partnership or edition_partnership(area_code, data_dir)
         self.folder = (self.about.year_folder(year) if self.about
                        else data_paths(data_dir, NO_PARTNERSHIP).year(year))
         self.area_code = area_code

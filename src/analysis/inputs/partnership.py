@@ -225,5 +225,9 @@ def edition_data_paths(data_dir: Path | str | None, area: str | None) -> DataPat
     """The data paths for an edition of ``area``, with its partnership's folder (the default
     partnership's when no area is given); an area no partnership is configured for gets a
     folder that does not exist, so it has no figures of its own."""
-    partnership = edition_partnership(area, data_dir)
+    return partnership_data_paths(data_dir, edition_partnership(area, data_dir))
+
+
+def partnership_data_paths(data_dir: Path | str | None, partnership: Partnership | None) -> DataPaths:
+    """The data paths for an edition of a partnership already read (None: no partnership)."""
     return data_paths(data_dir, partnership.id if partnership else NO_PARTNERSHIP)

@@ -35,17 +35,39 @@ def personal_data_problems(table: ReadTable) -> list[InputProblem]:
         if what:
             problems.append(InputProblem(table.file, RULE_PERSON_COLUMN.format(what=what), 1, header, None,
                                          table.sheet))
+    flagged = _texts_with_findings(table)
+    if not flagged:
+        return problems
     for row in table.rows:
         for name, text in row.values.items():
-            if not text or name in row.unreadable:
-                continue
-            # Upper case: partners type postcodes in any case (the published-page scan looks for
-            # upper case only, where lower-case runs are code and styles).
-            for _, what in value_findings(text.upper()):
-                problems.append(table.problem(RULE_PERSONAL_DATA.format(what=what), row.row, name))
-            for what in _contact_details(text):
-                problems.append(table.problem(RULE_CONTACT.format(what=what), row.row, name))
+            if text in flagged and name not in row.unreadable:
+                problems += [table.problem(rule, row.row, name) for rule in flagged[text]]
     return problems
+
+
+def _texts_with_findings(table: ReadTable) -> dict[str, list[str]]:
+    """{cell text: the rules it breaks} for each different text in the table that breaks one.
+    A big return repeats the same few texts in thousands of cells: each is scanned once."""
+    texts: set[str] = set()
+    for row in table.rows:
+        if row.unreadable:  # a cell that could not be read (a formula, a huge paste) is already reported
+            texts.update(text for name, text in row.values.items() if name not in row.unreadable)
+        else:
+            texts.update(row.values.values())
+    flagged = {}
+    for text in texts - {""}:
+        rules = _cell_findings(text)
+        if rules:
+            flagged[text] = rules
+    return flagged
+
+
+def _cell_findings(text: str) -> list[str]:
+    """The personal-data and contact-details rules one cell's text breaks, in the order reported."""
+    # Upper case: partners type postcodes in any case (the published-page scan looks for
+    # upper case only, where lower-case runs are code and styles).
+    rules = [RULE_PERSONAL_DATA.format(what=what) for _, what in value_findings(text.upper())]
+    return rules + [RULE_CONTACT.format(what=what) for what in _contact_details(text)]
 
 
 def _contact_details(text: str) -> list[str]:

@@ -20,6 +20,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from itertools import zip_longest
 from pathlib import Path
 
 from analysis.config import display_path
@@ -40,9 +41,12 @@ class SheetRow:
     values: dict[str, str]
     # Columns whose cell could not be read as a value (formula, Excel error): already
     # reported, so the value rules skip them.
-    unreadable: set[str] = field(default_factory=set)
+    unreadable: frozenset[str] = frozenset()
     # Columns whose workbook cell is formatted as a percentage (its number was multiplied by 100).
-    percent_formatted: set[str] = field(default_factory=set)
+    percent_formatted: frozenset[str] = frozenset()
+    # (Frozen sets, so that every row without such columns shares one empty set: a return of
+    # 200,000 rows would otherwise make 400,000 small sets for Python's garbage collector to
+    # check over and over.)
 
     def get(self, column: str) -> str:
         return self.values.get(column, "")
@@ -202,7 +206,9 @@ def read_csv_table(path: Path) -> ReadTable:
                         "opened in one encoding and saved in another. Save it again from the original as \"CSV UTF-8\"",
             line))
     try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
+        # Tuples, not lists: Python's garbage collector soon stops checking a tuple of texts,
+        # but would check the lists of a 200,000-row file over and over.
+        records = [tuple(record) for record in csv.reader(io.StringIO(text, newline=""))]
     except csv.Error as error:
         table.problems.append(InputProblem(table.file, f"not a readable CSV file: {error}"))
         return table
@@ -221,12 +227,11 @@ def read_csv_table(path: Path) -> ReadTable:
         return table
     raw_headers = records[0]
     width = len(raw_headers)
-    used = [False] * max(width, max((len(r) for r in records[1:]), default=0))
-    for record in records[1:]:
-        for index, cell in enumerate(record):
-            if cell.strip():
-                used[index] = True
-    table.columns = _header_problems(table, raw_headers, used[:width])
+    table.columns = _header_problems(table, raw_headers, _filled_columns(records[1:], width))
+    # A big return repeats the same texts in many rows: each different text is cleaned, and
+    # checked against the rules for any cell, once.
+    cleaned = {text: clean_cell(text) for text in set().union(*records[1:])}
+    broken = _broken_texts(set(cleaned.values()), width)
     for number, record in enumerate(records[1:], start=2):
         if not any(cell.strip() for cell in record):
             continue  # blank row (Excel often leaves a few at the end)
@@ -235,15 +240,35 @@ def read_csv_table(path: Path) -> ReadTable:
             table.problems.append(InputProblem(
                 table.file, "the row has more cells than the header row has columns", number,
                 column_letter(width), extra[0]))
-        values = {name: clean_cell(cell) for name, cell in zip(table.columns, record) if name}
+        values = dict(zip(table.columns, map(cleaned.get, record)))
+        values.pop("", None)  # the cells of unnamed columns are not read
         unreadable = set()
-        for name, cell in values.items():
-            rule = _unclosed_quote(cell, width) or cell_problem(cell)
-            if rule:
-                table.problems.append(table.problem(rule, number, name, cell[:60] + ("..." if len(cell) > 60 else "")))
-                unreadable.add(name)
-        table.rows.append(SheetRow(number, values, unreadable))
+        if broken:
+            for name, cell in values.items():
+                if cell in broken:
+                    table.problems.append(table.problem(broken[cell], number, name,
+                                                        cell[:60] + ("..." if len(cell) > 60 else "")))
+                    unreadable.add(name)
+        table.rows.append(SheetRow(number, values, frozenset(unreadable)) if unreadable else SheetRow(number, values))
     return table
+
+
+def _broken_texts(texts: set[str], width: int) -> dict[str, str]:
+    """{text: the rule it breaks} for each text that breaks a rule about any cell of a table
+    ``width`` columns wide (an unclosed quotation mark, a control character, a huge cell)."""
+    broken = {}
+    for text in texts:
+        rule = _unclosed_quote(text, width) or cell_problem(text)
+        if rule:
+            broken[text] = rule
+    return broken
+
+
+def _filled_columns(records: list[tuple[str, ...]], width: int) -> list[bool]:
+    """For each of the first ``width`` columns, whether any record has a value in it. Each
+    column's different texts are looked at once, however many rows repeat them."""
+    filled = [any(cell.strip() for cell in set(column)) for column in zip_longest(*records, fillvalue="")]
+    return (filled + [False] * width)[:width]
 
 
 def _unclosed_quote(cell: str, width: int) -> str | None:
@@ -447,7 +472,7 @@ def read_xlsx_table(path: Path, sheet: str = RETURN_SHEET) -> ReadTable:
         percent = {table.columns[index] for index, cell in enumerate(row[:width])
                    if table.columns[index] and isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool)
                    and "%" in str(cell.number_format or "")}
-        table.rows.append(SheetRow(number, values, unreadable, percent))
+        table.rows.append(SheetRow(number, values, frozenset(unreadable), frozenset(percent)))
         if worksheet.row_dimensions[number].hidden:
             table.warnings.append(InputProblem(
                 table.file, "the row is hidden in Excel but holds values, and they are read: hiding a row does not "

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 
@@ -165,9 +166,23 @@ def quote_number_problems(table: ReadTable, row: SheetRow) -> list[InputProblem]
 # --------------------------------------------------------------------------
 
 
-def check_value_row(table: ReadTable, row: SheetRow, catalogue: pd.DataFrame, year: ReportYear | None,
+@lru_cache(maxsize=64)
+def accepted_periods(period_type: str, year: ReportYear) -> tuple[str, str]:
+    """(the edition's period, last year's) for an indicator's period type: worked out once for
+    each type and year (they never change), not again for each row of a big return."""
+    return expected_period(period_type, year), previous_expected_period(period_type, year)
+
+
+def indicator_details(catalogue: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """The catalogue as {indicator_id: {column: text}}: a return can have thousands of rows, and
+    a dictionary answers each row's look-up far quicker than ``catalogue.loc``."""
+    return catalogue.to_dict("index")
+
+
+def check_value_row(table: ReadTable, row: SheetRow, indicators: dict[str, dict[str, str]], year: ReportYear | None,
                     *, transcribed: bool) -> tuple[list[InputProblem], dict | None]:
-    """Check one row with a value; return its problems and, if it is usable, the cleaned row."""
+    """Check one row with a value; return its problems and, if it is usable, the cleaned row.
+    ``indicators`` is the catalogue as :func:`indicator_details` gives it."""
     problems: list[InputProblem] = []
     number = row.row
     indicator = row.get("indicator_id")
@@ -177,10 +192,10 @@ def check_value_row(table: ReadTable, row: SheetRow, catalogue: pd.DataFrame, ye
         problems.append(table.problem("indicator_id is blank: every value must name its indicator",
                                       number, "indicator_id"))
         return problems, None
-    if indicator not in catalogue.index:
+    if indicator not in indicators:
         problems.append(table.problem(RULE_UNKNOWN_INDICATOR, number, "indicator_id", indicator))
         return problems, None
-    meta = catalogue.loc[indicator]
+    meta = indicators[indicator]
     if meta["source_type"] != "partnership":
         problems.append(table.problem(
             f"{indicator} is a {meta['source_type']} indicator, not one the partnership supplies",
@@ -227,8 +242,7 @@ def check_value_row(table: ReadTable, row: SheetRow, catalogue: pd.DataFrame, ye
             problems.append(table.problem("period is blank: say which period the value covers", number, "period"))
             usable = False
         elif year is not None:
-            expected = expected_period(meta["period_type"], year)
-            previous = previous_expected_period(meta["period_type"], year)
+            expected, previous = accepted_periods(meta["period_type"], year)
             if period not in (expected, previous):
                 kind = meta["period_type"].replace("_", " ")
                 article = "an" if kind[0] in "aeiou" else "a"

@@ -18,7 +18,9 @@ import pandas as pd
 from analysis.config import data_paths, display_path
 from analysis.errors import InputError, InputProblem, summarise
 from analysis.inputs.catalogue import load_catalogue, load_list_catalogue
-from analysis.inputs.partnership import PARTNERSHIP_FILE, edition_data_paths, edition_partnership, reported_catalogues
+from analysis.inputs.partnership import (
+    PARTNERSHIP_FILE, edition_partnership, partnership_data_paths, reported_catalogues,
+)
 from analysis.inputs.edition import Collected, PartnershipData, collect
 from analysis.inputs.formats import FIGURES_FILE, LISTS_FILE, RETURNS_FOLDER
 from analysis.inputs.readers import return_files
@@ -184,13 +186,14 @@ def validate_edition(year: str, area_code: str | None = None, data_dir: Path | s
     InputError: call ``report.raise_for_errors()``). ParameterError for a bad year."""
     report_year = ReportYear.parse(year)
     data_dir = Path(data_dir) if data_dir else None
-    paths = edition_data_paths(data_dir, area_code)
+    # The partnership's file and the catalogues are read once, and passed on.
+    partnership = edition_partnership(area_code, data_dir)
+    paths = partnership_data_paths(data_dir, partnership)
     folder = paths.year(report_year.label)
     report = ValidationReport(report_year.label, folder)
     try:
-        catalogue = load_catalogue(data_dir)
-        list_catalogue = load_list_catalogue(data_dir)
-        partnership = edition_partnership(area_code, data_dir)
+        all_indicators = load_catalogue(data_dir)
+        all_lists = load_list_catalogue(data_dir)
     except InputError as error:
         report.errors += error.problems
         return report
@@ -200,7 +203,7 @@ def validate_edition(year: str, area_code: str | None = None, data_dir: Path | s
                           f"{display_path(paths.partnerships)} supplies figures of its own for it), "
                           "so there is nothing to check")
         return report
-    catalogue, list_catalogue = reported_catalogues(partnership, catalogue, list_catalogue)
+    catalogue, list_catalogue = reported_catalogues(partnership, all_indicators, all_lists)
     if not partnership.lead_partners:
         report.errors.append(InputProblem(
             display_path(partnership.folder / PARTNERSHIP_FILE),
@@ -224,7 +227,8 @@ def validate_edition(year: str, area_code: str | None = None, data_dir: Path | s
     if previous_folder.is_dir():
         try:
             previous = PartnershipData(report_year.previous().label, partnership.edition_area, data_dir,
-                                       previous_edition=False)
+                                       previous_edition=False, catalogues=(all_indicators, all_lists),
+                                       partnership=partnership)
             report.notes.append(f"previous edition: {display_path(previous_folder)} (used for year-on-year comparisons)")
         except InputError as error:
             report.errors += error.problems
