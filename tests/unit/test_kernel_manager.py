@@ -11,6 +11,7 @@ import json
 import os
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -81,6 +82,13 @@ def stand_in_kernel(tmp_path: Path, mode: str, lost: int = 0):
             os.environ["JUPYTER_PATH"] = saved
 
 
+def run_async(coroutine):
+    """Run ``coroutine`` to its end on an event loop of its own, in a thread of its own (an event
+    loop left running by another test in this process cannot get in the way)."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
+
+
 async def start_and_wait(timeout: float) -> None:
     manager = NotebookKernelManager(kernel_name=KERNEL_NAME)
     await manager.start_kernel()
@@ -95,7 +103,7 @@ async def start_and_wait(timeout: float) -> None:
 
 def test_not_ready_until_the_kernels_iopub_messages_arrive(tmp_path):
     with stand_in_kernel(tmp_path, "answers", lost=2) as log:
-        asyncio.run(start_and_wait(timeout=60))
+        run_async(start_and_wait(timeout=60))
         lines = log.read_text(encoding="utf-8").splitlines()
     assert lines[:2] == ["lost the IOPub messages of request 1", "lost the IOPub messages of request 2"]
     assert lines[2] == "published idle for request 3"
@@ -103,13 +111,13 @@ def test_not_ready_until_the_kernels_iopub_messages_arrive(tmp_path):
 
 def test_a_kernel_that_never_answers_is_reported_as_jupyter_reports_it(tmp_path):
     with stand_in_kernel(tmp_path, "silent"), pytest.raises(RuntimeError) as caught:
-        asyncio.run(start_and_wait(timeout=2))
+        run_async(start_and_wait(timeout=2))
     assert str(caught.value) == f"{KERNEL_SILENT} 2 seconds"
 
 
 def test_a_kernel_that_dies_while_starting_is_reported_as_jupyter_reports_it(tmp_path):
     with stand_in_kernel(tmp_path, "dies"), pytest.raises(RuntimeError) as caught:
-        asyncio.run(start_and_wait(timeout=60))
+        run_async(start_and_wait(timeout=60))
     assert str(caught.value) == KERNEL_DIED
 
 
@@ -139,9 +147,9 @@ def test_a_real_kernels_first_output_arrives_and_a_stopped_kernel_is_gone(tmp_pa
         if warm:
             with kernel_server() as address:
                 os.environ[SERVER_VARIABLE] = address
-                printed, stub, alive = asyncio.run(first_cell_and_stop(tmp_path))
+                printed, stub, alive = run_async(first_cell_and_stop(tmp_path))
         else:
-            printed, stub, alive = asyncio.run(first_cell_and_stop(tmp_path))
+            printed, stub, alive = run_async(first_cell_and_stop(tmp_path))
     finally:
         os.environ.clear()
         os.environ.update(saved)
