@@ -52,6 +52,15 @@ EDITION_FIXTURES = {"camden_edition", "islington_edition", "leeds_edition", "sec
                     "kent_edition", "north_yorkshire_edition", "pan_dorset_edition"}
 
 
+def pytest_configure(config):
+    """Before any test starts a process that imports the package, write its bytecode, as a build
+    does (analysis.build.bytecode); once, in the process that starts the others."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        from analysis.build.bytecode import write_bytecode
+
+        write_bytecode()
+
+
 def pytest_collection_modifyitems(config, items):
     """Mark each test with its folder's tier; refuse a unit test that would build a book."""
     building_unit_tests = []

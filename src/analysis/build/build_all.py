@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
+from analysis.build.bytecode import write_bytecode
 from analysis.config import STAGE_DIR, SITE_DIR, data_paths
 from analysis.errors import InputError, ParameterError
 from analysis.inputs.partnership import load_partnerships
@@ -109,6 +110,7 @@ def build_all(year: str, areas: Sequence[str] | None = None, *, data_dir: Path |
     from analysis.site import index as site_index
 
     areas = list(dict.fromkeys(areas or every_edition_area(data_dir)))
+    write_bytecode()  # so that no Dask worker (nor kernel) compiles the package again
     cluster = None if scheduler else local_cluster(workers)
     client = Client(scheduler or cluster)
     try:

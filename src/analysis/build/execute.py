@@ -22,6 +22,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from analysis.build.bytecode import write_bytecode
 from analysis.build.failures import KERNEL_DIED, KERNEL_SILENT, NotebookFailure
 from analysis.build.reads import LOG_VARIABLE
 from analysis.build.stage import KERNEL_ENVIRONMENT, KERNEL_NAME, KERNEL_SERVER_SCRIPT
@@ -276,6 +277,7 @@ def notebook_workers(jobs: int, jupyter_dir: Path) -> Iterator[ProcessPoolExecut
     """``jobs`` worker processes for executing notebooks, each starting kernels from the
     kernelspec in ``jupyter_dir``, warm from one kernel server. A build keeps them for all its
     notebooks (sections, then assurance pages), so each worker starts and imports Papermill once."""
+    write_bytecode()  # so that no kernel or worker compiles the package again
     with kernel_server() as address:
         workers = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn"),
                                       initializer=_init_worker, initargs=(str(jupyter_dir), address))
