@@ -44,7 +44,7 @@ def test_outside_a_build_nothing_is_kept(tmp_path, monkeypatch, frames):
 
 def test_worked_out_once_then_read_from_the_shared_cache(shared, monkeypatch, frames):
     table = dispersion.dispersion_table(NATIONAL, REFERENCE)
-    kept = list(shared.iterdir())
+    kept = [path for path in shared.iterdir() if path.suffix != ".lock"]
     assert kept == [dispersion.shared_table_path(*frames)]
     pd.testing.assert_frame_equal(table, dispersion.table_from(*frames))
 
@@ -89,3 +89,23 @@ def test_the_shared_cache_is_not_recorded_as_read(tmp_path, monkeypatch):
     recorder("open", (str(shared / "dispersion-abc.pkl"), "rb", 0))
     recorder("open", (str(data / "national.csv"), "r", 0))
     assert log.getvalue() == f"file {data / 'national.csv'}\n"
+
+
+def test_a_page_asking_while_another_works_it_out_waits_and_reads_its_table(shared, frames):
+    import fcntl
+    import threading
+    import time
+
+    path = dispersion.shared_table_path(*frames)
+    answered = {}
+    with open(path.with_name(path.name + ".lock"), "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another page is working it out
+        waiting = threading.Thread(target=lambda: answered.update(
+            table=dispersion.dispersion_table(NATIONAL, REFERENCE)))
+        waiting.start()
+        time.sleep(1)
+        assert waiting.is_alive() and not answered, "it did not wait for the page working it out"
+        theirs = pd.DataFrame({"indicator_id": ["the other page's table"]})
+        theirs.to_pickle(path)
+    waiting.join(timeout=60)
+    pd.testing.assert_frame_equal(answered["table"], theirs)

@@ -13,7 +13,7 @@ import psutil
 import pytest
 from jupyter_client import KernelManager
 
-from analysis.build.execute import SERVER_VARIABLE, kernel_server
+from analysis.build.execute import IMPORT_LATER_FROM, SERVER_VARIABLE, kernel_server
 from analysis.build.stage import KERNEL_NAME, install_kernelspec
 
 # What a kernel reports about itself: compared between a warm kernel and a cold one.
@@ -166,3 +166,13 @@ def test_what_pages_import_later_is_imported_by_the_server_while_it_is_idle(tmp_
             break
         assert time.monotonic() < deadline, "no kernel found scipy.stats imported by the server"
         time.sleep(0.5)
+
+
+def test_a_server_for_a_few_kernels_imports_nothing_later(tmp_path):
+    # A build that runs one or two pages: importing scipy.stats would cost more than it saves.
+    install_kernelspec(tmp_path)
+    with kernel_server(notebooks=IMPORT_LATER_FROM - 1) as address:
+        time.sleep(3)  # idle for longer than the later imports take
+        with running_kernel(tmp_path, tmp_path, {SERVER_VARIABLE: address}) as (_, client):
+            text, _ = run(client, "import sys; print('pandas' in sys.modules, 'scipy.stats' in sys.modules)")
+    assert text.split() == ["True", "False"]

@@ -252,15 +252,22 @@ def format_seconds(seconds: float) -> str:
     return f"{seconds:.1f} s" if seconds < 120 else f"{seconds / 60:.1f} min"
 
 
+# The first kernels are forked before the server's later imports are done (analysis.build.
+# kernel_server.LATER_MODULES), so those pay only when at least this many kernels are to be run.
+IMPORT_LATER_FROM = 4
+
+
 @contextmanager
-def kernel_server() -> Iterator[str]:
+def kernel_server(notebooks: int = IMPORT_LATER_FROM) -> Iterator[str]:
     """Start the build's kernel server (analysis.build.kernel_server) and yield its address; stop
-    it at the end. Kernels asked of it start with the libraries already imported."""
+    it at the end. Kernels asked of it start with the libraries already imported (the later
+    ones too, when about ``notebooks`` kernels will be asked for is enough for that to pay)."""
     folder = tempfile.mkdtemp(prefix="analysis-kernels-")  # a short path: socket paths are limited
     address = os.path.join(folder, "server")
     environment = {**os.environ, **KERNEL_ENVIRONMENT}
     environment.pop(SERVER_VARIABLE, None)
-    server = subprocess.Popen([sys.executable, str(KERNEL_SERVER_SCRIPT), "serve", address],
+    later = ["later"] if notebooks >= IMPORT_LATER_FROM else []
+    server = subprocess.Popen([sys.executable, str(KERNEL_SERVER_SCRIPT), "serve", address, *later],
                               stdin=subprocess.PIPE, env=environment)
     try:
         yield address
@@ -273,12 +280,12 @@ def kernel_server() -> Iterator[str]:
 
 
 @contextmanager
-def notebook_workers(jobs: int, jupyter_dir: Path) -> Iterator[ProcessPoolExecutor]:
+def notebook_workers(jobs: int, jupyter_dir: Path, notebooks: int = IMPORT_LATER_FROM) -> Iterator[ProcessPoolExecutor]:
     """``jobs`` worker processes for executing notebooks, each starting kernels from the
     kernelspec in ``jupyter_dir``, warm from one kernel server. A build keeps them for all its
     notebooks (sections, then assurance pages), so each worker starts and imports Papermill once."""
     write_bytecode()  # so that no kernel or worker compiles the package again
-    with kernel_server() as address:
+    with kernel_server(notebooks) as address:
         workers = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn"),
                                       initializer=_init_worker, initargs=(str(jupyter_dir), address))
         try:
@@ -301,7 +308,7 @@ def run_notebooks(
     if not tasks:
         return durations, []
     if workers is None:
-        with notebook_workers(min(jobs, total), jupyter_dir) as own_workers:
+        with notebook_workers(min(jobs, total), jupyter_dir, total) as own_workers:
             return run_notebooks(tasks, jobs, jupyter_dir, progress, own_workers)
     by_name = {task["notebook"]: task for task in tasks}
     done = 0

@@ -38,10 +38,11 @@ SERVER_VARIABLE = "ANALYSIS_KERNEL_SERVER"
 WARM_MODULES = (
     "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "IPython.display",
     "numpy", "pandas", "yaml", "matplotlib", "matplotlib.pyplot", "matplotlib.ticker",
-    "afcharts.af_colours", "myst_nb", "gptables", "openpyxl",
+    "afcharts.af_colours", "myst_nb", "myst_nb.ext.glue", "gptables", "openpyxl",
 )
 # What many pages import, but only once they test a change (analysis.stats): about a second, so
-# imported once the first kernels are on their way, whenever no kernel is being asked for.
+# imported once the first kernels are on their way, whenever no kernel is being asked for; and
+# only when the build will ask for enough kernels for that to pay (``serve ADDRESS later``).
 LATER_MODULES = ("scipy.stats",)
 _MESSAGE_SIZE = 1 << 20
 
@@ -96,16 +97,17 @@ def wait_until_closed(connection: socket.socket) -> None:
 # --------------------------------------------------------------------------
 
 
-def serve(address: str) -> None:
+def serve(address: str, import_later: bool = True) -> None:
     """Listen at ``address``, import the libraries, then fork a kernel for each request until
-    standard input closes (the build has finished, or died)."""
+    standard input closes (the build has finished, or died). ``import_later``: import
+    LATER_MODULES too, while idle."""
     # Listening before the imports: a stub that asks early waits for them rather than going cold.
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     listener.bind(address)
     listener.listen(64)
     for name in WARM_MODULES:
         _import(name)
-    later = list(LATER_MODULES)
+    later = list(LATER_MODULES) if import_later else []
     # Forked kernels are never waited for here: the system removes them when they end.
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     while True:
@@ -181,8 +183,8 @@ if __name__ == "__main__":
     if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
         del sys.path[0]
     if sys.argv[1:2] == ["serve"]:
-        serve(sys.argv[2])
+        serve(sys.argv[2], import_later=sys.argv[3:4] == ["later"])
     elif sys.argv[1:2] == ["kernel"]:
         stub(sys.argv[2:])
     else:
-        sys.exit("usage: kernel_server.py serve ADDRESS | kernel IPYKERNEL-ARGUMENTS")
+        sys.exit("usage: kernel_server.py serve ADDRESS [later] | kernel IPYKERNEL-ARGUMENTS")

@@ -463,7 +463,9 @@ def build_edition(
                 log_path=stage_dir / BUILD_LOG_NAME, total_seconds=total, up_to_date=True,
                 notebook_count=len(tasks))
         report_plan(sections, stale, "section", progress)
-        with notebook_workers(jobs, stage_dir / STAGE_JUPYTER_FOLDER) as workers:
+        # (How many kernels the server's later imports would serve: the sections to execute; of
+        # the assurance pages, one or two usually run again.)
+        with notebook_workers(jobs, stage_dir / STAGE_JUPYTER_FOLDER, len(stale)) as workers:
             durations = execute([task for task in sections if task["notebook"] in stale], jobs, staged, label,
                                 progress, staged.problems, cache, workers)
 
