@@ -230,6 +230,7 @@ def dispersion_table(national_dir: str, reference_dir: str) -> pd.DataFrame:
     if path is None:
         return table_from(national, catalogue)
     # Pages that start together wait for the first to work it out, rather than each doing so.
+    path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_name(path.name + ".lock"), "a+b") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if path.is_file():
