@@ -218,6 +218,9 @@ def execute_notebook(task: dict[str, Any]) -> dict[str, Any]:
                     # The notebook has run and its outputs are saved: stop the kernel at once, rather
                     # than ask it to shut down and wait (up to 3 s when it does not answer in time).
                     shutdown_kernel="immediate",
+                    # Written once, when it has run (or failed), not again at every cell's start
+                    # and end: nothing reads it while it runs.
+                    request_save_on_cell_execute=False,
                     # jupyter_client's, without its fixed waits (analysis.build.kernel_manager).
                     kernel_manager_class=NotebookKernelManager,
                 )
