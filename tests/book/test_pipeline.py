@@ -290,3 +290,43 @@ def test_a_rebuild_scans_only_changed_files_and_force_runs_and_scans_everything(
     forced = build(force=True)
     assert sorted(forced.executed) == sorted(notebooks)
     assert len(scanned) >= len(published)
+
+
+# --------------------------------------------------------------------------
+# Rebuilding: a requirement or a parameter changed
+# --------------------------------------------------------------------------
+
+
+def test_a_requirement_or_a_parameter_changed_runs_every_notebook_again_and_says_so(built, tmp_path):
+    """(tests/book/test_incremental_build.py makes the other changes, one at a time, to a copy of
+    the real book.)"""
+    import re
+
+    book, data = tmp_path / "book", tmp_path / "data"
+    shutil.copytree(FIXTURE_BOOK, book)
+    shutil.copytree(built.root / "stage", tmp_path / "stage")
+    shutil.copytree(built.site_dir, tmp_path / "site")
+
+    def executed(**options) -> dict[str, str]:
+        """Build the copy; return each notebook executed, with the reason the build gave."""
+        messages: list[str] = []
+        options.setdefault("data_dir", FIXTURE_DATA)
+        build_edition(YEAR, AREA, book_root=book, stage_root=tmp_path / "stage", site_dir=tmp_path / "site",
+                      progress=messages.append, **options)
+        return dict(re.findall(r"^  to execute: (\S+) \((.*)\)$", "\n".join(messages), re.M))
+
+    every_notebook = set(executed(force=True))
+    assert len(every_notebook) >= 3
+    assert executed() == {}
+
+    # A requirement: every notebook ran in the old environment.
+    (book / "requirements.txt").write_text("pandas == 2.2.3\n", encoding="utf-8")
+    reasons = executed()
+    assert set(reasons) == every_notebook
+    assert set(reasons.values()) == {"the Python environment or requirements.txt changed"}
+
+    # A parameter (the data folder, a copy of the same files): every notebook is given it.
+    shutil.copytree(FIXTURE_DATA, data)
+    reasons = executed(data_dir=data, data_roots=[data])
+    assert set(reasons) == every_notebook
+    assert set(reasons.values()) == {"its parameters changed"}
