@@ -44,10 +44,11 @@ def _mentions(text: str, authorities: list[dict], partnerships: list[dict] = ())
             found.append(partnership["id"])
         found += [name for name in partnership["names"] if name in text]
     for row in authorities:
-        if row["area_name"] not in ORDINARY_WORDS and re.search(
+        # (A plain "in" first: the pattern can only match where the name or code is in the text.)
+        if row["area_name"] in text and row["area_name"] not in ORDINARY_WORDS and re.search(
                 rf"(?<![A-Za-z]){re.escape(row['area_name'])}(?![A-Za-z])", text):
             found.append(row["area_name"])
-        if re.search(rf"\b{row['area_code']}\b", text):
+        if row["area_code"] in text and re.search(rf"\b{row['area_code']}\b", text):
             found.append(row["area_code"])
     return sorted(set(found))  # a name may belong to two codes (a county and its successor)
 
