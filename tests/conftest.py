@@ -35,7 +35,6 @@ for folder in (PROJECT_ROOT / "src", TESTS_DIR, FIXTURES / "synthetic_2025_26"):
 YEAR = "2024-25"
 CAMDEN = "E09000007"
 ISLINGTON = "E09000019"
-LEEDS = "E08000035"
 SECOND_YEAR = "2025-26"
 KENT = "E10000016"  # a shire county
 NORTH_YORKSHIRE = "E06000065"  # a unitary authority since 2023, replacing a county
@@ -48,7 +47,7 @@ TIERS = ("unit", "book", "browser")
 # The test files that take longest (a minute or more each with `make test`), longest first.
 LONGEST_FILES = ("test_pdf.py", "test_incremental_build.py", "test_browser.py", "test_areas_and_comparators.py")
 # Fixtures that build an edition: a unit test must never ask for one.
-EDITION_FIXTURES = {"camden_edition", "islington_edition", "leeds_edition", "second_year_edition", "built_on_dask",
+EDITION_FIXTURES = {"camden_edition", "islington_edition", "second_year_edition", "built_on_dask",
                     "kent_edition", "north_yorkshire_edition", "pan_dorset_edition"}
 
 
@@ -127,12 +126,6 @@ def camden_edition(tmp_path_factory):
 def islington_edition(tmp_path_factory):
     """Islington 2024-25: an area without partnership figures, from national statistics alone."""
     return made_once(tmp_path_factory, "islington-edition", lambda folder: _build(YEAR, ISLINGTON, folder))
-
-
-@pytest.fixture(scope="session")
-def leeds_edition(tmp_path_factory):
-    """Leeds 2024-25: a metropolitan district outside London, without partnership figures."""
-    return made_once(tmp_path_factory, "leeds-edition", lambda folder: _build(YEAR, LEEDS, folder))
 
 
 def _built_on_dask(root: Path):
