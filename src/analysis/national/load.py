@@ -8,18 +8,24 @@ source file.
 from __future__ import annotations
 
 import difflib
+import hashlib
+import io
 import json
+import os
 import re
+import sys
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from analysis.config import AREA_CODE, DataPaths, display_path
+from analysis.config import AREA_CODE, SHARED_CACHE_VARIABLE, DataPaths, display_path
 from analysis.errors import InputError, InputProblem, ParameterError
+from analysis.files import write_atomically
 from analysis.inputs.catalogue import read_reference_csv
 
 from analysis.national.indicators import CATALOGUE_FILE, read_catalogue
@@ -277,6 +283,12 @@ def load_national(national_dir: Path = DataPaths().national) -> pd.DataFrame:
     decimals (the decimal places the value is published or computed to).
     """
     national_dir = Path(national_dir)
+    kept = _shared_copy_path([national_dir / name for name in (EXTRACT_FILE, AREAS_FILE, PROVENANCE_FILE)])
+    if kept is not None and kept.is_file():
+        try:
+            return pd.read_pickle(kept)
+        except Exception:  # noqa: BLE001 - a damaged copy is made again and replaced
+            pass
     extract = _read(national_dir / EXTRACT_FILE, "extract")
     areas = load_areas(national_dir)
     provenance = load_provenance(national_dir)
@@ -284,7 +296,32 @@ def load_national(national_dir: Path = DataPaths().national) -> pd.DataFrame:
     frame = extract.merge(areas, on="area_code", how="left", validate="many_to_one")
     frame = frame.merge(info, on="indicator_id", how="left", validate="many_to_one")
     frame["decimals"] = frame["decimals"].fillna(0).astype(int)
-    return frame.loc[:, NATIONAL_COLUMNS]
+    frame = frame.loc[:, NATIONAL_COLUMNS]
+    if kept is not None:
+        buffer = io.BytesIO()
+        frame.to_pickle(buffer)
+        write_atomically(kept, buffer.getvalue())
+    return frame
+
+
+def _shared_copy_path(files: list[Path]) -> Path | None:
+    """Where the build's shared cache keeps the national frame made from ``files`` (None outside
+    a build): every page of every edition reads the same extract, and parsing and joining it
+    takes longer than reading it back. The name is the SHA-256 of the files' bytes (each page
+    still reads them, so the build records them among what it depends on), of this module's
+    code and of the versions of Python, numpy and pandas."""
+    folder = os.environ.get(SHARED_CACHE_VARIABLE)
+    if not folder:
+        return None
+    digest = hashlib.sha256()
+    for path in files:
+        content = _require(path).read_bytes()
+        digest.update(len(content).to_bytes(8, "little") + content)
+    digest.update(Path(__file__).read_bytes())
+    digest.update(sys.version.encode("utf-8"))
+    for library in ("numpy", "pandas"):
+        digest.update(f"{library} {metadata.version(library)}".encode("utf-8"))
+    return Path(folder) / f"national-{digest.hexdigest()}.pkl"
 
 
 def load_neighbours(area_code: str, model: str = "2025", national_dir: Path = DataPaths().national) -> pd.DataFrame:
