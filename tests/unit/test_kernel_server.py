@@ -176,3 +176,16 @@ def test_a_server_for_a_few_kernels_imports_nothing_later(tmp_path):
         with running_kernel(tmp_path, tmp_path, {SERVER_VARIABLE: address}) as (_, client):
             text, _ = run(client, "import sys; print('pandas' in sys.modules, 'scipy.stats' in sys.modules)")
     assert text.split() == ["True", "False"]
+
+
+def test_a_server_whose_folder_is_already_gone_ends_quietly(tmp_path):
+    # A build that runs no notebook stops its server at once, and may remove the server's folder
+    # before the server is up: that is no error for the analyst to see.
+    import subprocess
+    import sys
+
+    from analysis.build.stage import KERNEL_SERVER_SCRIPT
+
+    ended = subprocess.run([sys.executable, str(KERNEL_SERVER_SCRIPT), "serve", str(tmp_path / "gone" / "server")],
+                           input="", capture_output=True, text=True, timeout=60)
+    assert (ended.returncode, ended.stderr) == (0, "")

@@ -103,7 +103,10 @@ def serve(address: str, import_later: bool = True) -> None:
     LATER_MODULES too, while idle."""
     # Listening before the imports: a stub that asks early waits for them rather than going cold.
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    listener.bind(address)
+    try:
+        listener.bind(address)
+    except OSError:
+        return  # the build ran no notebook and removed the folder first; a stub starts a kernel from nothing
     listener.listen(64)
     for name in WARM_MODULES:
         _import(name)
