@@ -1,10 +1,15 @@
-"""Writing files so that a reader never sees half of one, and fingerprinting them."""
+"""Writing files so that a reader never sees half of one, fingerprinting them, and keeping a
+table worked out once in a build's shared cache."""
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import io
 import os
+import pickle
 import uuid
 from pathlib import Path
+from typing import Any, Callable
 
 
 def write_atomically(path: Path | str, data: str | bytes) -> Path:
@@ -54,3 +59,25 @@ def sha256_file(path: Path, chunk_size: int = 1 << 20) -> str:
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def kept(path: Path | None, make: Callable[[], Any]) -> Any:
+    """What ``make()`` gives, kept in ``path`` (a pickle in a build's shared cache, named by a hash
+    of everything it is made from) and read back from there by every later page; ``path`` None:
+    made and not kept. Pages that ask at once wait for the first to make it; a damaged file is
+    made again and replaced."""
+    if path is None:
+        return make()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if path.is_file():
+            try:
+                return pickle.loads(path.read_bytes())
+            except Exception:  # noqa: BLE001 - a damaged file is made again and replaced
+                pass
+        made = make()
+        buffer = io.BytesIO()
+        pickle.dump(made, buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        write_atomically(path, buffer.getvalue())
+        return made

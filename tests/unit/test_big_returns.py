@@ -15,10 +15,9 @@ from analysis.inputs.partnership import edition_data_paths, edition_partnership,
 from analysis.inputs.personal_data import personal_data_problems
 from analysis.inputs.readers import read_csv_table
 from analysis.inputs.rules import accepted_periods, indicator_details
-from analysis.inputs.templates import new_edition
 from analysis.inputs.validate import validate_edition
 from analysis.periods import ReportYear
-from synthetic_fill import copy_data, fill_all
+from synthetic_fill import filled_copy
 
 YEAR = "2025-26"
 
@@ -92,10 +91,7 @@ def test_indicator_details_and_accepted_periods():
 
 @pytest.fixture(scope="module")
 def filled_data(tmp_path_factory):
-    data = copy_data(tmp_path_factory.mktemp("big-returns"), national=False)
-    new_edition(YEAR, data)
-    fill_all(data)
-    return data
+    return filled_copy(tmp_path_factory.mktemp("big-returns"), national=False)
 
 
 def _counting(monkeypatch, module, name: str, calls: dict) -> None:

@@ -25,11 +25,10 @@ from analysis.inputs.edition import PartnershipData
 from analysis.inputs.formats import RETURN_COLUMNS
 from analysis.inputs.readers import decode_text
 from analysis.inputs.rules import parse_number
-from analysis.inputs.templates import new_edition
 from analysis.inputs.validate import validate_edition
 from support.folders import snapshot
 from support.sites import published_site
-from synthetic_fill import copy_data, fill_all, fill_xlsx, read_template_csv, synthetic_values, template_row, write_csv
+from synthetic_fill import fill_xlsx, filled_copy, read_template_csv, synthetic_values, template_row, write_csv
 
 YEAR = "2025-26"
 AREA = "E09000007"
@@ -38,10 +37,7 @@ FIXTURE_BOOK = Path(__file__).resolve().parents[1] / "fixtures" / "synthetic_boo
 
 @pytest.fixture(scope="module")
 def valid_data(tmp_path_factory):
-    data = copy_data(tmp_path_factory.mktemp("valid"), national=False)
-    new_edition(YEAR, data)
-    fill_all(data)
-    return data
+    return filled_copy(tmp_path_factory.mktemp("valid"), national=False)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import io
 import json
 import os
 import re
@@ -25,7 +24,7 @@ import pandas as pd
 
 from analysis.config import AREA_CODE, SHARED_CACHE_VARIABLE, DataPaths, display_path
 from analysis.errors import InputError, InputProblem, ParameterError
-from analysis.files import write_atomically
+from analysis.files import kept
 from analysis.inputs.catalogue import read_reference_csv
 
 from analysis.national.indicators import CATALOGUE_FILE, read_catalogue
@@ -283,12 +282,11 @@ def load_national(national_dir: Path = DataPaths().national) -> pd.DataFrame:
     decimals (the decimal places the value is published or computed to).
     """
     national_dir = Path(national_dir)
-    kept = _shared_copy_path([national_dir / name for name in (EXTRACT_FILE, AREAS_FILE, PROVENANCE_FILE)])
-    if kept is not None and kept.is_file():
-        try:
-            return pd.read_pickle(kept)
-        except Exception:  # noqa: BLE001 - a damaged copy is made again and replaced
-            pass
+    return kept(_shared_copy_path([national_dir / name for name in (EXTRACT_FILE, AREAS_FILE, PROVENANCE_FILE)]),
+                lambda: _joined_national(national_dir))
+
+
+def _joined_national(national_dir: Path) -> pd.DataFrame:
     extract = _read(national_dir / EXTRACT_FILE, "extract")
     areas = load_areas(national_dir)
     provenance = load_provenance(national_dir)
@@ -296,12 +294,7 @@ def load_national(national_dir: Path = DataPaths().national) -> pd.DataFrame:
     frame = extract.merge(areas, on="area_code", how="left", validate="many_to_one")
     frame = frame.merge(info, on="indicator_id", how="left", validate="many_to_one")
     frame["decimals"] = frame["decimals"].fillna(0).astype(int)
-    frame = frame.loc[:, NATIONAL_COLUMNS]
-    if kept is not None:
-        buffer = io.BytesIO()
-        frame.to_pickle(buffer)
-        write_atomically(kept, buffer.getvalue())
-    return frame
+    return frame.loc[:, NATIONAL_COLUMNS]
 
 
 def _shared_copy_path(files: list[Path]) -> Path | None:

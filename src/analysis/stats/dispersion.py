@@ -43,9 +43,7 @@ catalogue, this module's code and the versions of Python and the libraries it us
 """
 from __future__ import annotations
 
-import fcntl
 import hashlib
-import io
 import os
 import sys
 import weakref
@@ -58,7 +56,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.config import SHARED_CACHE_VARIABLE
-from analysis.files import write_atomically
+from analysis.files import kept
 from analysis.national.indicators import ESTIMATE  # the catalogue's kind of an indicator never tested
 
 
@@ -226,23 +224,7 @@ def dispersion_table(national_dir: str, reference_dir: str) -> pd.DataFrame:
     from analysis.national.load import load_national, national_catalogue
 
     national, catalogue = load_national(Path(national_dir)), national_catalogue(Path(reference_dir))
-    path = shared_table_path(national, catalogue)
-    if path is None:
-        return table_from(national, catalogue)
-    # Pages that start together wait for the first to work it out, rather than each doing so.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(path.name + ".lock"), "a+b") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if path.is_file():
-            try:
-                return pd.read_pickle(path)
-            except Exception:  # noqa: BLE001 - a damaged entry is worked out again and replaced
-                pass
-        table = table_from(national, catalogue)
-        buffer = io.BytesIO()
-        table.to_pickle(buffer)
-        write_atomically(path, buffer.getvalue())
-        return table
+    return kept(shared_table_path(national, catalogue), lambda: table_from(national, catalogue))
 
 
 def shared_table_path(national: pd.DataFrame, catalogue: pd.DataFrame) -> Path | None:
