@@ -76,6 +76,12 @@ def start_synthetic(faults, name: str, marker: str, **variables):
     return start_build(command, logs, marker, PYTHONPATH=str(faults.extensions), **variables), logs
 
 
+def forget_earlier_builds(faults) -> None:
+    """Remove the edition's stage, so that the next build executes its notebooks and builds its
+    HTML again rather than finding the edition up to date."""
+    shutil.rmtree(faults.stage_root / AREA / YEAR, ignore_errors=True)
+
+
 def assert_nothing_left(faults, marker: str) -> None:
     left = processes_left(marker, also_mentioning=str(faults.root))
     assert not left, "processes left behind by the killed build:\n" + describe(left)
@@ -115,6 +121,7 @@ def test_kill_while_the_real_books_notebooks_run_leaves_no_process_and_the_site_
 def test_kill_during_the_html_build_leaves_no_process_and_the_site_as_it_was(faults, marker):
     before = snapshot(faults.site_dir)
     waiting = faults.root / "sphinx-waiting"
+    forget_earlier_builds(faults)
     build, logs = start_synthetic(faults, "sphinx", marker, **{SPHINX_WAIT: str(waiting)})
     wait_for(waiting.exists, 120, "the Sphinx build started", build, logs)
     assert any("jupyter_book" in " ".join(p.cmdline()) for p in marked_processes(marker))
@@ -126,6 +133,7 @@ def test_kill_during_the_html_build_leaves_no_process_and_the_site_as_it_was(fau
 
 def test_kill_while_publishing_leaves_the_site_as_it_was_and_the_next_build_tidies_up(faults, marker):
     before = snapshot(faults.site_dir)
+    forget_earlier_builds(faults)
     build, logs = start_synthetic(faults, "publish", marker, **{publishing.TEST_PAUSE_VARIABLE: "copied"})
     wait_for(lambda: "publish paused at copied" in output(logs), 120, "publishing started", build, logs)
     build.kill()
@@ -182,6 +190,7 @@ def test_publish_killed_at_each_step_leaves_a_whole_edition(tmp_path, marker, st
 
 def test_two_builds_of_one_edition_at_once_one_publishes_the_other_stops_at_once(faults, marker):
     waiting = faults.root / "two-waiting"
+    forget_earlier_builds(faults)  # the winner must execute the waiting notebook
     builds = [start_synthetic(faults, name, marker, **{NOTEBOOK_WAIT: str(waiting)}) for name in ("first", "second")]
     try:
         # The winner waits in a notebook until released, so the two certainly overlap.

@@ -292,6 +292,22 @@ def test_a_rebuild_scans_only_changed_files_and_force_runs_and_scans_everything(
     assert len(scanned) >= len(published)
 
 
+def test_an_edition_built_in_the_stage_is_published_again_without_sphinx_writing_a_page(built, tmp_path):
+    # A publish killed part way, a site folder emptied or a new --site-dir: nothing the pages are
+    # made from changed, so Sphinx has no page to write, and the stage's last HTML is published.
+    shutil.copytree(built.root / "stage", tmp_path / "stage")
+    build = lambda site_dir: build_edition(YEAR, AREA, data_dir=FIXTURE_DATA, book_root=FIXTURE_BOOK,  # noqa: E731
+                                           stage_root=tmp_path / "stage", site_dir=site_dir, progress=None)
+    first = build(tmp_path / "site")  # (Sphinx reads every page again in a stage that moved)
+    again = build(tmp_path / "new-site")
+    assert not again.up_to_date and again.executed == []
+    assert "no targets are out of date" in again.log_path.read_text(encoding="utf-8")
+    before, after = snapshot(first.html_dir), snapshot(again.html_dir)
+    assert sorted(after) == sorted(before)
+    assert any(name.startswith("_static/") for name in after)
+    assert {name for name in after if after[name] != before[name]} == {MANIFEST_NAME}  # its build time
+
+
 # --------------------------------------------------------------------------
 # Rebuilding: a requirement or a parameter changed
 # --------------------------------------------------------------------------

@@ -300,3 +300,25 @@ def test_the_key_follows_the_code_that_starts_kernels_too(tmp_path, monkeypatch)
     monkeypatch.setattr(cache_module, "module_file",
                         lambda name: other if name == "analysis.build.kernel_server" else real(name))
     assert cache_module.NotebookKey.of(task, "environment", "inputs").tidying != before
+
+
+def test_the_environment_fingerprint_follows_each_installed_packages_version_and_the_requirements(tmp_path, monkeypatch):
+    from analysis.build.cache import environment_fingerprint, installed_packages
+
+    packages = tmp_path / "site-packages"
+    packages.mkdir()
+    (packages / "synthetic_package-1.0.dist-info").mkdir()
+    (packages / "synthetic_package").mkdir()  # the code itself: not metadata
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / "requirements.txt").write_text("synthetic-package==1.0\n", encoding="utf-8")
+    monkeypatch.setattr(sys, "path", [str(packages), str(tmp_path / "not-a-folder")] + sys.path)
+    assert "synthetic_package-1.0.dist-info" in installed_packages()
+    assert "synthetic_package" not in installed_packages()
+    before = environment_fingerprint(book)
+    assert environment_fingerprint(book) == before
+    (packages / "synthetic_package-1.0.dist-info").rename(packages / "synthetic_package-1.1.dist-info")
+    upgraded = environment_fingerprint(book)
+    assert upgraded != before
+    (book / "requirements.txt").write_text("synthetic-package==1.1\n", encoding="utf-8")
+    assert environment_fingerprint(book) != upgraded

@@ -189,3 +189,20 @@ def test_a_server_whose_folder_is_already_gone_ends_quietly(tmp_path):
     ended = subprocess.run([sys.executable, str(KERNEL_SERVER_SCRIPT), "serve", str(tmp_path / "gone" / "server")],
                            input="", capture_output=True, text=True, timeout=60)
     assert (ended.returncode, ended.stderr) == (0, "")
+
+
+def test_a_server_asked_for_no_kernel_is_killed_at_once_and_one_that_served_ends_by_itself(tmp_path):
+    # A build starts its server first thing; when it finds the edition up to date it executes
+    # nothing, and the server must not go on importing for a second on the build's behalf.
+    import signal
+
+    from analysis.build.execute import KernelServer
+
+    idle = KernelServer()
+    idle.stop()
+    assert idle.process.wait(timeout=30) == -signal.SIGKILL
+    assert not Path(idle.folder).exists()
+
+    with KernelServer() as served:
+        served.expect(1)
+    assert served.process.wait(timeout=60) == 0

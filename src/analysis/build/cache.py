@@ -25,7 +25,6 @@ import json
 import os
 import sys
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -94,9 +93,23 @@ def module_file(name: str) -> Path:
     return package if package.is_file() else base.with_suffix(".py")
 
 
+def installed_packages() -> list[str]:
+    """Every installed package with its version, as the name of its metadata folder on the path
+    (``pandas-2.2.3.dist-info``): found as importlib.metadata finds them, without reading each
+    one's metadata file (a tenth of a second, on every build)."""
+    found = set()
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:  # not a folder (a zip file, say) or gone
+            continue
+        found.update(name for name in names if name.endswith((".dist-info", ".egg-info")))
+    return sorted(found)
+
+
 def environment_fingerprint(book_root: Path) -> str:
     """Python's version, every installed package and version, and the pinned requirements."""
-    packages = sorted(f"{dist.metadata['Name']}=={dist.version}" for dist in metadata.distributions())
+    packages = installed_packages()
     requirements = book_root / "requirements.txt"
     pinned = requirements.read_text(encoding="utf-8") if requirements.is_file() else ""
     return _json_sha({"python": sys.version, "packages": packages, "requirements": pinned})

@@ -260,37 +260,71 @@ def format_seconds(seconds: float) -> str:
 IMPORT_LATER_FROM = 4
 
 
+class KernelServer:
+    """The build's kernel server (analysis.build.kernel_server): kernels asked of it start with the
+    libraries already imported. A build starts it first thing, so that its imports (about a
+    second) overlap the build's own checks and staging, and stops it at once should nothing be
+    executed."""
+
+    def __init__(self):
+        self.folder = tempfile.mkdtemp(prefix="analysis-kernels-")  # a short path: socket paths are limited
+        self.address = os.path.join(self.folder, "server")
+        environment = {**os.environ, **KERNEL_ENVIRONMENT}
+        environment.pop(SERVER_VARIABLE, None)
+        self.process = subprocess.Popen([sys.executable, str(KERNEL_SERVER_SCRIPT), "serve", self.address],
+                                        stdin=subprocess.PIPE, env=environment)
+        self.used = False
+
+    def expect(self, notebooks: int) -> None:
+        """About ``notebooks`` kernels will be asked for: when that is enough for the later imports
+        to pay, the server makes them while it is idle."""
+        self.used = True
+        if notebooks >= IMPORT_LATER_FROM:
+            try:
+                self.process.stdin.write(b"later\n")
+                self.process.stdin.flush()
+            except (OSError, ValueError):
+                pass  # it has ended: kernels start from nothing, as the stub does without a server
+
+    def stop(self) -> None:
+        """A server that served kernels ends when its input closes, while the build goes on (should
+        the build die first, its guard stops it: analysis.build.lock); one that served none is
+        killed at once, rather than left to finish its imports."""
+        if self.process.stdin.closed:
+            return
+        if not self.used:
+            self.process.kill()
+        self.process.stdin.close()
+        threading.Thread(target=self.process.wait, daemon=True).start()  # reaped when it has ended
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def __enter__(self) -> "KernelServer":
+        return self
+
+    def __exit__(self, *exception) -> None:
+        self.stop()
+
+
 @contextmanager
 def kernel_server(notebooks: int = IMPORT_LATER_FROM) -> Iterator[str]:
-    """Start the build's kernel server (analysis.build.kernel_server) and yield its address; stop
-    it at the end. Kernels asked of it start with the libraries already imported (the later
-    ones too, when about ``notebooks`` kernels will be asked for is enough for that to pay)."""
-    folder = tempfile.mkdtemp(prefix="analysis-kernels-")  # a short path: socket paths are limited
-    address = os.path.join(folder, "server")
-    environment = {**os.environ, **KERNEL_ENVIRONMENT}
-    environment.pop(SERVER_VARIABLE, None)
-    later = ["later"] if notebooks >= IMPORT_LATER_FROM else []
-    server = subprocess.Popen([sys.executable, str(KERNEL_SERVER_SCRIPT), "serve", address, *later],
-                              stdin=subprocess.PIPE, env=environment)
-    try:
-        yield address
-    finally:
-        # The server ends when its input closes; the build goes on meanwhile. (Should the build
-        # die first, its guard stops the server: analysis.build.lock.)
-        server.stdin.close()
-        threading.Thread(target=server.wait, daemon=True).start()  # reaped when it has ended
-        shutil.rmtree(folder, ignore_errors=True)
+    """A kernel server (KernelServer) for about ``notebooks`` kernels; yields its address."""
+    with KernelServer() as server:
+        server.expect(notebooks)
+        yield server.address
 
 
 @contextmanager
-def notebook_workers(jobs: int, jupyter_dir: Path, notebooks: int = IMPORT_LATER_FROM) -> Iterator[ProcessPoolExecutor]:
-    """``jobs`` worker processes for executing notebooks, each starting kernels from the
-    kernelspec in ``jupyter_dir``, warm from one kernel server. A build keeps them for all its
-    notebooks (sections, then assurance pages), so each worker starts and imports Papermill once."""
+def notebook_workers(jobs: int, jupyter_dir: Path, notebooks: int = IMPORT_LATER_FROM,
+                     server: KernelServer | None = None) -> Iterator[ProcessPoolExecutor]:
+    """``jobs`` worker processes for executing about ``notebooks`` notebooks, each starting kernels
+    from the kernelspec in ``jupyter_dir``, warm from ``server`` (or one of their own), which is
+    stopped with them. A build keeps them for all its notebooks (sections, then assurance
+    pages), so each worker starts and imports Papermill once."""
     write_bytecode()  # so that no kernel or worker compiles the package again
-    with kernel_server(notebooks) as address:
+    with server or KernelServer() as kernels:
+        kernels.expect(notebooks)
         workers = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn"),
-                                      initializer=_init_worker, initargs=(str(jupyter_dir), address))
+                                      initializer=_init_worker, initargs=(str(jupyter_dir), kernels.address))
         try:
             yield workers
         finally:

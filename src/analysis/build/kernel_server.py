@@ -42,7 +42,7 @@ WARM_MODULES = (
 )
 # What many pages import, but only once they test a change (analysis.stats): about a second, so
 # imported once the first kernels are on their way, whenever no kernel is being asked for; and
-# only when the build will ask for enough kernels for that to pay (``serve ADDRESS later``).
+# only when the build will ask for enough kernels for that to pay (it says "later" on standard input).
 LATER_MODULES = ("scipy.stats",)
 _MESSAGE_SIZE = 1 << 20
 
@@ -97,10 +97,10 @@ def wait_until_closed(connection: socket.socket) -> None:
 # --------------------------------------------------------------------------
 
 
-def serve(address: str, import_later: bool = True) -> None:
+def serve(address: str) -> None:
     """Listen at ``address``, import the libraries, then fork a kernel for each request until
-    standard input closes (the build has finished, or died). ``import_later``: import
-    LATER_MODULES too, while idle."""
+    standard input closes (the build has finished, or died). The line "later" on standard input
+    (the build will ask for enough kernels for it to pay): import LATER_MODULES too, while idle."""
     # Listening before the imports: a stub that asks early waits for them rather than going cold.
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     try:
@@ -110,7 +110,7 @@ def serve(address: str, import_later: bool = True) -> None:
     listener.listen(64)
     for name in WARM_MODULES:
         _import(name)
-    later = list(LATER_MODULES) if import_later else []
+    later = []
     # Forked kernels are never waited for here: the system removes them when they end.
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     while True:
@@ -118,8 +118,12 @@ def serve(address: str, import_later: bool = True) -> None:
         if not readable and later:
             _import(later.pop(0))  # nobody is waiting for a kernel
             continue
-        if sys.stdin.fileno() in readable and not os.read(sys.stdin.fileno(), 1024):
-            return
+        if sys.stdin.fileno() in readable:
+            said = os.read(sys.stdin.fileno(), 1024)
+            if not said:
+                return
+            if b"later" in said:
+                later = [name for name in LATER_MODULES if name not in sys.modules]
         if listener not in readable:
             continue
         connection, _ = listener.accept()
@@ -186,8 +190,8 @@ if __name__ == "__main__":
     if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
         del sys.path[0]
     if sys.argv[1:2] == ["serve"]:
-        serve(sys.argv[2], import_later=sys.argv[3:4] == ["later"])
+        serve(sys.argv[2])
     elif sys.argv[1:2] == ["kernel"]:
         stub(sys.argv[2:])
     else:
-        sys.exit("usage: kernel_server.py serve ADDRESS [later] | kernel IPYKERNEL-ARGUMENTS")
+        sys.exit("usage: kernel_server.py serve ADDRESS | kernel IPYKERNEL-ARGUMENTS")

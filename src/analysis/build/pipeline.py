@@ -15,7 +15,8 @@
 4. write the run manifest (``manifest.json``) into the stage, then execute the
    assurance notebooks, which read the other pages' registers and the manifest;
 5. build the HTML with Jupyter Book (``-W -n --keep-going``; Sphinx reads again only the
-   pages that changed) and scan it for record-level data about children;
+   pages that changed) and scan it for record-level data about children. Jupyter Book is
+   started with step 3 and sets itself up while the notebooks run (analysis.build.jupyterbook);
 6. publish the HTML into ``site_dir/<area_code>/<year>/`` by swapping folders, so a
    failed run never leaves a half-built edition over a good one; then regenerate the
    site index and the edition stamps;
@@ -49,9 +50,9 @@ from analysis.build import pdf as edition_pdf
 from analysis.build.pdf_contents import PdfOptions, printed_options
 from analysis.build.cache import CACHE_FOLDER, NotebookCache, environment_fingerprint, inputs_present_fingerprint
 from analysis.build.committee_paper import make_committee_paper, paper_name
-from analysis.build.execute import format_seconds, notebook_workers, run_notebooks
+from analysis.build.execute import KernelServer, format_seconds, notebook_workers, run_notebooks
 from analysis.build.failures import BuildFailed, NotebookFailure
-from analysis.build.jupyterbook import BUILD_LOG_NAME, build_html
+from analysis.build.jupyterbook import BUILD_LOG_NAME, html_build_started
 from analysis.build.lock import edition_lock, processes_end_with_build
 from analysis.build.parameters import area_name, check_parameters
 from analysis.build.publish import DISK_FULL, publish, tidy_interrupted
@@ -406,13 +407,20 @@ def build_edition(
     name = area_name(area_code, data_folder)
     label = f"{area_code} {year}"
     progress(f"Edition {year} for area {area_code}" + (f" ({name})" if name else ""))
-    validate_inputs(year, area_code, data_folder, progress)
-    inputs = run_manifest.hash_inputs(data_folder or DATA_DIR, year, area_code)
+    # Started first, so that its imports overlap the checks and staging; stopped at once if
+    # nothing is executed.
+    kernels = KernelServer()
+    try:
+        validate_inputs(year, area_code, data_folder, progress)
+        inputs = run_manifest.hash_inputs(data_folder or DATA_DIR, year, area_code)
+    except BaseException:
+        kernels.stop()
+        raise
 
     # From here on: one build of the edition at a time, and every process the build starts ends
     # with it, even when it is killed (analysis.build.lock).
     full_disk = FullDiskReport(stage_dir, site_dir, label)
-    with full_disk, edition_lock(stage_root, area_code, year), processes_end_with_build():
+    with kernels, full_disk, edition_lock(stage_root, area_code, year), processes_end_with_build():
         tidy_interrupted(site_dir, area_code, year)  # after a publish of this edition killed part way
 
         # 2. Stage.
@@ -463,34 +471,36 @@ def build_edition(
                 log_path=stage_dir / BUILD_LOG_NAME, total_seconds=total, up_to_date=True,
                 notebook_count=len(tasks))
         report_plan(sections, stale, "section", progress)
-        # (How many kernels the server's later imports would serve: the sections to execute; of
-        # the assurance pages, one or two usually run again.)
-        with notebook_workers(jobs, stage_dir / STAGE_JUPYTER_FOLDER, len(stale)) as workers:
-            durations = execute([task for task in sections if task["notebook"] in stale], jobs, staged, label,
-                                progress, staged.problems, cache, workers)
-
-            # 4. Manifest, then the assurance pages that read it. A reused notebook's time is that of its run.
-            manifest["notebook_seconds"] = {
-                task["notebook"]: round(durations.get(task["notebook"]) or cache.seconds(task["notebook"]) or 0.0, 2)
-                for task in sections}
-            manifest["reused_notebooks"] = [task["notebook"] for task in sections if task["notebook"] not in stale]
-            manifest_path = run_manifest.write_manifest(manifest, stage_dir / run_manifest.MANIFEST_NAME)
-            progress(f"Wrote the run manifest {manifest_path}")
-            stale_assurance = stale_notebooks(assurance, cache, force)
-            report_plan(assurance, stale_assurance, "assurance", progress)
-            durations.update(execute([task for task in assurance if task["notebook"] in stale_assurance], jobs,
-                                     staged, label, progress, cache=cache, workers=workers))
-
-        # 5. HTML, checked for record-level data.
         log_path = stage_dir / BUILD_LOG_NAME
-        progress(f"Building the HTML with Jupyter Book (log: {log_path})")
-        html_started = time.perf_counter()
-        try:
-            html_dir = build_html(stage_dir, log_path, pages_removed(staged, cache))
-        except BuildFailed:
-            # Sphinx would not warn again about pages it does not read again: have it read them all.
-            shutil.rmtree(stage_dir / "_build", ignore_errors=True)
-            raise
+        # Jupyter Book starts now and sets itself up while the notebooks run; it builds once they have.
+        with html_build_started(stage_dir, log_path, pages_removed(staged, cache)) as html_build:
+            # (How many kernels the server's later imports would serve: the sections to execute; of
+            # the assurance pages, one or two usually run again.)
+            with notebook_workers(jobs, stage_dir / STAGE_JUPYTER_FOLDER, len(stale), kernels) as workers:
+                durations = execute([task for task in sections if task["notebook"] in stale], jobs, staged, label,
+                                    progress, staged.problems, cache, workers)
+
+                # 4. Manifest, then the assurance pages that read it. A reused notebook's time is that of its run.
+                manifest["notebook_seconds"] = {
+                    task["notebook"]: round(durations.get(task["notebook"]) or cache.seconds(task["notebook"]) or 0.0, 2)
+                    for task in sections}
+                manifest["reused_notebooks"] = [task["notebook"] for task in sections if task["notebook"] not in stale]
+                manifest_path = run_manifest.write_manifest(manifest, stage_dir / run_manifest.MANIFEST_NAME)
+                progress(f"Wrote the run manifest {manifest_path}")
+                stale_assurance = stale_notebooks(assurance, cache, force)
+                report_plan(assurance, stale_assurance, "assurance", progress)
+                durations.update(execute([task for task in assurance if task["notebook"] in stale_assurance], jobs,
+                                         staged, label, progress, cache=cache, workers=workers))
+
+            # 5. HTML, checked for record-level data.
+            progress(f"Building the HTML with Jupyter Book (log: {log_path})")
+            html_started = time.perf_counter()
+            try:
+                html_dir = html_build.finish()
+            except BuildFailed:
+                # Sphinx would not warn again about pages it does not read again: have it read them all.
+                shutil.rmtree(stage_dir / "_build", ignore_errors=True)
+                raise
         cache.remember_staged_files("html", staged.files)
         html_seconds = time.perf_counter() - html_started
         manifest["html_build_seconds"] = round(html_seconds, 2)
