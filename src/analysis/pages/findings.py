@@ -24,6 +24,7 @@ from analysis.present.wording import (
     england_comparison, figure_change, quartile_label, year_on_year_verdict,
 )
 from analysis.stats import compare
+from analysis.stats.frame_cache import rows_of
 from analysis.vocabulary import NOT_COMPARABLE, SAME, UP
 
 BEST, WORST = quartile_label(1, "up_good"), quartile_label(4, "up_good")  # the one quartile wording
@@ -55,9 +56,9 @@ def ranked_measures(national: pd.DataFrame, catalogue: pd.DataFrame, area_code: 
     for meta in catalogue.itertuples(index=False):
         if meta.polarity == "neutral":
             continue
-        year = national[(national["indicator_id"] == meta.indicator_id)
-                         & (national["time_period"] == int(time_period))
-                         & (national["geographic_level"] == "Local authority")]
+        indicator = rows_of(national, "indicator_id", meta.indicator_id)
+        year = indicator[(indicator["time_period"] == int(time_period))
+                         & (indicator["geographic_level"] == "Local authority")]
         published = year[year["value"].notna()].set_index("area_code")
         if area_code not in published.index:
             continue  # suppressed, not published or not reported: not eligible

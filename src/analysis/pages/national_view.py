@@ -119,6 +119,7 @@ class NationalView:
             names = self.national.drop_duplicates("area_code").set_index("area_code")["area_name"]
             self.authorities = {code: str(names.get(code, code)) for code in about.local_authorities}
         area = self.national[self.national["area_code"] == page.area_code]
+        self.area_rows = area  # looked up figure by figure: far fewer rows than the whole frame
         self.available = not area.empty
         self.area_name = area["area_name"].iloc[0] if self.available else page.area_code
         self.area_row = area.iloc[0] if self.available else None
@@ -135,16 +136,14 @@ class NationalView:
     def latest_period(self, indicator_id: str) -> int | None:
         """The edition's year if published, else the latest earlier year (mid-year for population)."""
         target = self.edition_period(indicator_id)
-        rows = self.national[(self.national["indicator_id"] == indicator_id)
-                             & (self.national["area_code"] == self.page.area_code)
-                             & (self.national["time_period"] <= target)]
+        area = self.area_rows
+        rows = area[(area["indicator_id"] == indicator_id) & (area["time_period"] <= target)]
         return int(rows["time_period"].max()) if not rows.empty else None
 
     def row(self, indicator_id: str, time_period: int | None = None) -> pd.Series | None:
         time_period = time_period or self.latest_period(indicator_id)
-        rows = self.national[(self.national["indicator_id"] == indicator_id)
-                             & (self.national["area_code"] == self.page.area_code)
-                             & (self.national["time_period"] == time_period)]
+        area = self.area_rows
+        rows = area[(area["indicator_id"] == indicator_id) & (area["time_period"] == time_period)]
         return None if rows.empty else rows.iloc[0]
 
     def period_label(self, indicator_id: str, time_period: int) -> str:

@@ -20,6 +20,7 @@ from analysis.present.formatting import display_decimals
 from analysis.rounding import round_half_up
 from analysis.stats import significance as stats
 from analysis.stats.dispersion import ESTIMATE, NOT_TESTED, PLAIN, QUASI, indicator_dispersion, tested_as
+from analysis.stats.frame_cache import rows_of
 from analysis.vocabulary import DOWN, NOT_COMPARABLE, POLARITIES, SAME, UP
 
 LONDON_SUBREGIONS = {"E13000001": "E12000007", "E13000002": "E12000007"}
@@ -35,7 +36,7 @@ NOT_TESTED_REASONS = {ESTIMATE: "an estimate"}
 # Looking up
 # --------------------------------------------------------------------------------------
 def _indicator_rows(national: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
-    rows = national[national["indicator_id"] == indicator_id]
+    rows = rows_of(national, "indicator_id", indicator_id)
     if rows.empty:
         known = sorted(national["indicator_id"].unique())
         raise UnknownIndicatorError(
@@ -71,7 +72,7 @@ def joined_predecessors(national: pd.DataFrame, area_code: str, predecessors) ->
     keeps its code). A predecessor split between several successors, each with a code of its
     own, is not joined."""
     def old_codes(code: str) -> set[str]:
-        column = national.loc[national["area_code"] == code, "old_la_code"] if "old_la_code" in national else []
+        column = rows_of(national, "area_code", code)["old_la_code"] if "old_la_code" in national else []
         return {str(c) for c in column if str(c) not in ("", "nan")}
 
     own = old_codes(area_code)

@@ -46,7 +46,6 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
@@ -58,6 +57,7 @@ import pandas as pd
 from analysis.config import SHARED_CACHE_VARIABLE
 from analysis.files import kept
 from analysis.national.indicators import ESTIMATE  # the catalogue's kind of an indicator never tested
+from analysis.stats.frame_cache import frame_cache, rows_of
 
 
 def _scipy_stats():
@@ -185,27 +185,14 @@ def measure(rows: pd.DataFrame, indicator_id: str, unit: str, estimate: bool = F
 # ------------------------------------------------------------------------------------
 # Computed once per extract
 # ------------------------------------------------------------------------------------
-_BY_FRAME: dict[int, tuple[weakref.ref, dict]] = {}
-
-
-def _frame_cache(national: pd.DataFrame) -> dict:
-    key = id(national)
-    entry = _BY_FRAME.get(key)
-    if entry is None or entry[0]() is not national:
-        entry = (weakref.ref(national, lambda _, k=key: _BY_FRAME.pop(k, None)), {})
-        _BY_FRAME[key] = entry
-    return entry[1]
-
-
 def indicator_dispersion(national: pd.DataFrame, meta) -> Dispersion:
     """The :class:`Dispersion` of the indicator whose catalogue row is ``meta`` (indicator_id,
     unit and, when the catalogue has it, kind), measured on ``national`` and kept for as long
     as that frame lives, so each page computes it once."""
     key = (str(meta["indicator_id"]), str(meta["unit"]), _is_estimate(meta))
-    cache = _frame_cache(national)
+    cache = frame_cache(national)
     if key not in cache:
-        rows = national[national["indicator_id"] == key[0]]
-        cache[key] = measure(rows, *key)
+        cache[key] = measure(rows_of(national, "indicator_id", key[0]), *key)
     return cache[key]
 
 
