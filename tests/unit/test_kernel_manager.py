@@ -160,3 +160,24 @@ def test_a_real_kernels_first_output_arrives_and_a_stopped_kernel_is_gone(tmp_pa
     while psutil.pid_exists(kernel) and psutil.Process(kernel).status() != psutil.STATUS_ZOMBIE:
         assert time.monotonic() < deadline, "the kernel outlived its stop"
         time.sleep(0.05)
+
+
+def test_a_request_the_shell_channel_cannot_take_does_not_hold_up_the_deadline(tmp_path, monkeypatch):
+    # When nothing reads the kernel's shell channel, its queue fills and sending one more request
+    # would wait for ever: the build hung. A send now gives up after a while (zmq.Again), and the
+    # kernel is reported as one that does not answer, which the build starts again.
+    import zmq
+
+    from analysis.build.kernel_manager import NotebookKernelClient
+
+    send_timeouts = []
+
+    def queue_full(client):
+        send_timeouts.append(client.shell_channel.socket.getsockopt(zmq.SNDTIMEO))
+        raise zmq.Again()
+
+    monkeypatch.setattr(NotebookKernelClient, "kernel_info", queue_full)
+    with stand_in_kernel(tmp_path, "silent"), pytest.raises(RuntimeError) as caught:
+        run_async(start_and_wait(timeout=2))
+    assert str(caught.value) == f"{KERNEL_SILENT} 2 seconds"
+    assert send_timeouts and all(0 < timeout <= 5000 for timeout in send_timeouts)

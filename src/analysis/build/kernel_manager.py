@@ -18,6 +18,7 @@ import asyncio
 import time
 from queue import Empty
 
+import zmq
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import DottedObjectName, Type
@@ -34,11 +35,24 @@ STOP_POLL = 0.005
 class NotebookKernelClient(AsyncKernelClient):
     async def wait_for_ready(self, timeout: float | None = None) -> None:
         """Return once the kernel answers kernel_info and its IOPub messages reach this client."""
+        socket = self.shell_channel.socket
+        # A request the shell channel cannot take (its queue full, as when no kernel reads it) is
+        # given up after a while rather than waited on for ever: the deadline must still apply.
+        socket.setsockopt(zmq.SNDTIMEO, int(SHELL_WAIT * 1000))
+        try:
+            await self._wait_for_ready(timeout)
+        finally:
+            socket.setsockopt(zmq.SNDTIMEO, -1)
+
+    async def _wait_for_ready(self, timeout: float | None) -> None:
         deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
         asked: set[str] = set()
         reply = None
         while True:
-            asked.add(self.kernel_info())
+            try:
+                asked.add(self.kernel_info())
+            except zmq.Again:
+                pass  # not sent: the checks below still run
             if reply is None:
                 reply = await self._message_for(self.shell_channel, asked, SHELL_WAIT, deadline)
                 if reply is not None and reply["msg_type"] != "kernel_info_reply":
