@@ -10,6 +10,7 @@ import asyncio
 import json
 import os
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -36,7 +37,8 @@ if mode == "dies":
     sys.exit(3)
 session = Session(key=connection["key"].encode(), signature_scheme=connection["signature_scheme"])
 context = zmq.Context()
-address = lambda name: f"{connection['transport']}://{connection['ip']}:{connection[name + '_port']}"
+separator = ":" if connection["transport"] == "tcp" else "-"  # a port, or a Unix socket's file
+address = lambda name: f"{connection['transport']}://{connection['ip']}{separator}{connection[name + '_port']}"
 shell = context.socket(zmq.ROUTER); shell.bind(address("shell"))
 iopub = context.socket(zmq.PUB); iopub.bind(address("iopub"))
 for name in ("control", "stdin"):
@@ -121,6 +123,9 @@ def test_a_kernel_that_dies_while_starting_is_reported_as_jupyter_reports_it(tmp
     assert str(caught.value) == KERNEL_DIED
 
 
+SOCKETS: dict[str, object] = {}  # how the last kernel of first_cell_and_stop was reached
+
+
 async def first_cell_and_stop(jupyter_dir: Path) -> tuple[list[str], int, bool]:
     """Start a kernel, run a cell at once, stop the kernel: what it printed, its pid, whether the
     process was gone when the stop returned."""
@@ -133,6 +138,8 @@ async def first_cell_and_stop(jupyter_dir: Path) -> tuple[list[str], int, bool]:
     printed: list[str] = []
     output = lambda message: message["msg_type"] == "stream" and printed.append(message["content"]["text"])  # noqa: E731
     await client.execute_interactive("import os; print(os.getpid())", output_hook=output, timeout=30)
+    SOCKETS.update(transport=manager.transport, ip=manager.ip,
+                   files=[path for path in Path(manager.ip).parent.glob(Path(manager.ip).name + "-*")])
     client.stop_channels()
     stub = manager.provisioner.process.pid
     await manager.shutdown_kernel(now=True)
@@ -155,6 +162,11 @@ def test_a_real_kernels_first_output_arrives_and_a_stopped_kernel_is_gone(tmp_pa
         os.environ.update(saved)
     assert len(printed) == 1 and printed[0].strip().isdigit(), printed
     assert not alive, "the kernel's process was still there when the stop returned"
+    # Reached through Unix sockets of its own, not TCP ports that another kernel could be given;
+    # a warm kernel's beside the server (its folder goes with the build). They go with the kernel.
+    assert SOCKETS["transport"] == "ipc" and len(SOCKETS["files"]) == 5
+    assert Path(SOCKETS["ip"]).parent == (Path(address).parent if warm else Path(tempfile.gettempdir()))
+    assert not [path for path in SOCKETS["files"] if path.exists()]
     kernel = int(printed[0])
     deadline = time.monotonic() + 10
     while psutil.pid_exists(kernel) and psutil.Process(kernel).status() != psutil.STATUS_ZOMBIE:

@@ -15,14 +15,18 @@ start are ignored by nbclient, which reads only the messages of the cell it runs
 from __future__ import annotations
 
 import asyncio
+import os
+import tempfile
 import time
+import uuid
 from queue import Empty
 
 import zmq
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import DottedObjectName, Type
+from traitlets import CaselessStrEnum, DottedObjectName, Type
 
+from analysis.build.execute import SERVER_VARIABLE
 from analysis.build.failures import KERNEL_DIED, KERNEL_SILENT
 
 # How long a kernel_info request's answer is waited for, on each channel, before it is asked again.
@@ -93,6 +97,18 @@ class NotebookKernelClient(AsyncKernelClient):
 class NotebookKernelManager(AsyncKernelManager):
     client_class = DottedObjectName("analysis.build.kernel_manager.NotebookKernelClient")
     client_factory = Type(klass=NotebookKernelClient)
+    # The kernel is reached through Unix sockets, not TCP ports. jupyter_client picks a TCP port
+    # as free before the kernel takes it, so kernels started at the same moment (build-all, or
+    # two builds) could be given the same port, and a client could wait on a port no kernel of
+    # its own listens on.
+    transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+    def _ip_default(self) -> str:
+        """Where the kernel's sockets go (``<ip>-<n>``): beside the build's kernel server (its
+        folder goes when the build ends), or in the temporary folder; a name of its own."""
+        server = os.environ.get(SERVER_VARIABLE)
+        folder = os.path.dirname(server) if server and os.path.isdir(os.path.dirname(server)) else tempfile.gettempdir()
+        return os.path.join(folder, f"kernel-{uuid.uuid4().hex[:12]}") if self.transport == "ipc" else super()._ip_default()
 
     async def _async_wait(self, pollinterval: float = STOP_POLL) -> None:
         """Return once the kernel's process has gone (looking every ``STOP_POLL`` seconds)."""
