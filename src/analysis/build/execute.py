@@ -25,9 +25,8 @@ from typing import Any, Callable, Iterator
 from analysis.build.bytecode import write_bytecode
 from analysis.build.failures import KERNEL_DIED, KERNEL_SILENT, NotebookFailure
 from analysis.build.reads import LOG_VARIABLE
-from analysis.build.stage import KERNEL_ENVIRONMENT, KERNEL_NAME, KERNEL_SERVER_SCRIPT
+from analysis.build.stage import KERNEL_ENVIRONMENT, KERNEL_NAME, KERNEL_SERVER_SCRIPT, SERVER_VARIABLE
 
-SERVER_VARIABLE = "ANALYSIS_KERNEL_SERVER"  # read by the kernel stub (analysis.build.kernel_server)
 
 # Papermill marks the cells it adds to a failed notebook with this tag.
 _PAPERMILL_ERROR_TAG = "papermill-error-cell-tag"

@@ -26,8 +26,8 @@ from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import CaselessStrEnum, DottedObjectName, Type
 
-from analysis.build.execute import SERVER_VARIABLE
 from analysis.build.failures import KERNEL_DIED, KERNEL_SILENT
+from analysis.build.stage import SERVER_VARIABLE
 
 # How long a kernel_info request's answer is waited for, on each channel, before it is asked again.
 SHELL_WAIT = 1.0

@@ -130,6 +130,8 @@ def _extra_files(config: dict) -> list[str]:
 # are copies of it (analysis.build.kernel_server).
 KERNEL_ENVIRONMENT = {"PYDEVD_DISABLE_FILE_VALIDATION": "1", "PYTHONHASHSEED": "0"}
 KERNEL_SERVER_SCRIPT = Path(__file__).resolve().parent / "kernel_server.py"
+# Where a kernel stub finds the build's kernel server (set in each notebook worker).
+SERVER_VARIABLE = "ANALYSIS_KERNEL_SERVER"
 
 
 def install_kernelspec(jupyter_dir: Path, python: str = sys.executable, warm: bool = True) -> Path:
