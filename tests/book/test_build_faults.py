@@ -112,10 +112,14 @@ def test_kill_while_the_real_books_notebooks_run_leaves_no_process_and_the_site_
     kernels = lambda: [p for p in marked_processes(marker) if _is_warm_kernel(p)]  # noqa: E731
     wait_for(lambda: len(kernels()) >= 2, 180, "two notebooks' kernels started", build, logs)
     assert "Executing" in output(logs)
+    # The server's folder (its socket, and the kernels'), named on its command line.
+    folders = {Path(p.cmdline()[p.cmdline().index("serve") + 1]).parent for p in kernels()}
+    assert len(folders) == 1 and next(iter(folders)).is_dir()
     build.kill()
     build.wait()
     assert_nothing_left(faults, marker)
     assert snapshot(faults.site_dir) == before
+    assert not next(iter(folders)).exists(), "the killed build's kernel folder was left behind"
 
 
 def test_kill_during_the_html_build_leaves_no_process_and_the_site_as_it_was(faults, marker):

@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import os
 import select
+import shutil
 import signal
 import socket
 import sys
@@ -121,6 +122,8 @@ def serve(address: str) -> None:
         if sys.stdin.fileno() in readable:
             said = os.read(sys.stdin.fileno(), 1024)
             if not said:
+                # The build has ended (or died without removing the folder): tidy it away.
+                shutil.rmtree(os.path.dirname(address), ignore_errors=True)
                 return
             if b"later" in said:
                 later = [name for name in LATER_MODULES if name not in sys.modules]
