@@ -49,25 +49,24 @@ from analysis.assurance import privacy
 from analysis.build import pdf as edition_pdf
 from analysis.build.pdf_contents import PdfOptions, printed_options
 from analysis.build.cache import CACHE_FOLDER, NotebookCache, environment_fingerprint, inputs_present_fingerprint
-from analysis.build.committee_paper import make_committee_paper, paper_name
 from analysis.build.execute import KernelServer, format_seconds, notebook_workers, run_notebooks
 from analysis.build.failures import BuildFailed, NotebookFailure
 from analysis.build.jupyterbook import BUILD_LOG_NAME, html_build_started
 from analysis.build.lock import edition_lock, processes_end_with_build
-from analysis.build.parameters import area_name, check_parameters
 from analysis.build.publish import DISK_FULL, publish, tidy_interrupted
 from analysis.build.reads import IGNORED_VARIABLE, LOG_VARIABLE, ROOTS_VARIABLE
 from analysis.build.stage import STAGE_DATA_FOLDER, STAGE_JUPYTER_FOLDER, Stage, install_kernelspec, stage_book
 from analysis.config import (ASSURANCE_NOTEBOOKS, DATA_DIR, PROJECT_ROOT, SHARED_CACHE_FOLDER, SHARED_CACHE_VARIABLE, SITE_DIR,
                              STAGE_DIR)
 from analysis.errors import InputError
-from analysis.inputs.catalogue import load_sections
 from analysis.inputs.partnership import partnership_for_area
-from analysis.inputs.validate import validate_for_build
 from analysis.pages.measures import measures_by_notebook
 from analysis.site import index as site_index
 from analysis.site.stamp import stamp_area
 from analysis.vocabulary import ANNUAL_REPORT, STATISTICS_PROFILE
+
+# What imports pandas (parameters, catalogues, validation, the committee paper) is imported where it
+# is used: a build starts its kernel server first, whose imports then overlap this process's.
 
 Progress = Callable[[str], None]
 
@@ -106,6 +105,8 @@ def edition_kind(area_code: str, data_dir: Path | None = None) -> str:
 def authorities_of(area_code: str, data_dir: Path | None = None) -> list[dict[str, str]]:
     """The local authorities an edition covers, each with its code and name: the area itself,
     or every authority of a partnership over several."""
+    from analysis.build.parameters import area_name
+
     partnership = partnership_for_area(area_code, data_dir)
     codes = partnership.local_authorities if partnership else (area_code,)
     return [{"code": code, "name": area_name(code, data_dir) or code} for code in codes]
@@ -114,6 +115,8 @@ def authorities_of(area_code: str, data_dir: Path | None = None) -> list[dict[st
 def sections_not_reported(area_code: str, kind: str, data_dir: Path | None = None) -> frozenset[str]:
     """The section notebooks (by stem) an annual report leaves out because its partnership does
     not report that section (``sections`` in its partnership.toml)."""
+    from analysis.inputs.catalogue import load_sections
+
     partnership = partnership_for_area(area_code, data_dir)
     if kind != ANNUAL_REPORT or partnership is None or not partnership.sections:
         return frozenset()  # (no sections: the data folder has no sections catalogue)
@@ -146,6 +149,8 @@ def default_edition_title(*, title: str, year: str, area_code: str, area_name: s
 def validate_inputs(year: str, area_code: str, data_dir: Path | None, progress: Progress) -> None:
     """Check the edition's input files before anything is staged: print the warnings,
     raise InputError listing every error."""
+    from analysis.inputs.validate import validate_for_build
+
     report = validate_for_build(year, area_code, data_dir)
     if report is None:
         return
@@ -399,18 +404,19 @@ def build_edition(
     progress = (lambda message: None) if progress is None else _default_progress if progress is print else progress
     clock = time.perf_counter()
     build_started = run_manifest.utc_now_iso()
-
-    # 1. Parameters and inputs: nothing is touched until they are all acceptable.
-    year, area_code, data_folder, jobs = check_parameters(year, area_code, data_dir, jobs, data_roots)
-    book_root, stage_root, site_dir = (Path(p).resolve() for p in (book_root, stage_root, site_dir))
-    stage_dir = check_folders(book_root, stage_root / area_code / year, site_dir)
-    name = area_name(area_code, data_folder)
-    label = f"{area_code} {year}"
-    progress(f"Edition {year} for area {area_code}" + (f" ({name})" if name else ""))
     # Started first, so that its imports overlap the checks and staging; stopped at once if
     # nothing is executed.
     kernels = KernelServer()
     try:
+        from analysis.build.parameters import area_name, check_parameters
+
+        # 1. Parameters and inputs: nothing is touched until they are all acceptable.
+        year, area_code, data_folder, jobs = check_parameters(year, area_code, data_dir, jobs, data_roots)
+        book_root, stage_root, site_dir = (Path(p).resolve() for p in (book_root, stage_root, site_dir))
+        stage_dir = check_folders(book_root, stage_root / area_code / year, site_dir)
+        name = area_name(area_code, data_folder)
+        label = f"{area_code} {year}"
+        progress(f"Edition {year} for area {area_code}" + (f" ({name})" if name else ""))
         validate_inputs(year, area_code, data_folder, progress)
         inputs = run_manifest.hash_inputs(data_folder or DATA_DIR, year, area_code)
     except BaseException:
@@ -511,6 +517,8 @@ def build_edition(
         old_pdf = site_dir / area_code / year / edition_pdf.pdf_name(area_code, year)
         had_pdf = old_pdf.is_file()
         pdf_options = printed_options(old_pdf) or (PdfOptions() if pdf else None)
+        from analysis.build.committee_paper import make_committee_paper, paper_name
+
         had_paper = (site_dir / area_code / year / paper_name(area_code, year, "docx")).is_file()
         published = full_disk.published = publish(html_dir, manifest_path, site_dir, area_code, year)
         cache.remember_staged_files("published", staged.files)
