@@ -38,6 +38,7 @@ import os
 import shutil
 import sys
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -424,9 +425,10 @@ def build_edition(
         raise
 
     # From here on: one build of the edition at a time, and every process the build starts ends
-    # with it, even when it is killed (analysis.build.lock).
+    # with it, even when it is killed (analysis.build.lock; its guard starts once there is work
+    # to do, before the first of them).
     full_disk = FullDiskReport(stage_dir, site_dir, label)
-    with kernels, full_disk, edition_lock(stage_root, area_code, year), processes_end_with_build():
+    with kernels, full_disk, edition_lock(stage_root, area_code, year), ExitStack() as guarded:
         tidy_interrupted(site_dir, area_code, year)  # after a publish of this edition killed part way
 
         # 2. Stage.
@@ -477,6 +479,7 @@ def build_edition(
                 log_path=stage_dir / BUILD_LOG_NAME, total_seconds=total, up_to_date=True,
                 notebook_count=len(tasks))
         report_plan(sections, stale, "section", progress)
+        guarded.enter_context(processes_end_with_build())  # before the first process the build starts
         log_path = stage_dir / BUILD_LOG_NAME
         # Jupyter Book starts now and sets itself up while the notebooks run; it builds once they have.
         with html_build_started(stage_dir, log_path, pages_removed(staged, cache)) as html_build:

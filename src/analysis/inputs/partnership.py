@@ -10,6 +10,7 @@ A partnership covering one authority is found by either; one covering several by
 """
 from __future__ import annotations
 
+import csv
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,14 +74,15 @@ def _problem(path: Path, rule: str, key: str | None = None, value=None) -> Input
 def _reference_ids(data_dir: Path | str | None) -> dict[str, set[str]]:
     """The section, indicator and list ids the reference catalogues define (empty sets for a
     catalogue the data folder does not have)."""
-    import pandas as pd
-
     reference = data_paths(data_dir).reference
     ids = {}
     for key, file, column in (("sections", "sections.csv", "section"), ("indicators", "indicators.csv", "indicator_id"),
                               ("lists", "lists.csv", "list_id")):
         path = reference / file
-        ids[key] = set(pd.read_csv(path, dtype=str, keep_default_na=False)[column]) if path.exists() else set()
+        ids[key] = set()
+        if path.exists():  # (read as text: a build reads every partnership's file before anything else)
+            with open(path, encoding="utf-8-sig", newline="") as handle:
+                ids[key] = {row[column] for row in csv.DictReader(handle)}
     return ids
 
 
