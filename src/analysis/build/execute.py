@@ -27,7 +27,6 @@ from analysis.build.failures import KERNEL_DIED, KERNEL_SILENT, NotebookFailure
 from analysis.build.reads import LOG_VARIABLE
 from analysis.build.stage import KERNEL_ENVIRONMENT, KERNEL_NAME, KERNEL_SERVER_SCRIPT, SERVER_VARIABLE
 
-
 # Papermill marks the cells it adds to a failed notebook with this tag.
 _PAPERMILL_ERROR_TAG = "papermill-error-cell-tag"
 INJECTED_CELL_ID = "injected-parameters"
@@ -287,7 +286,7 @@ class KernelServer:
 
     def stop(self) -> None:
         """A server that served kernels ends when its input closes, while the build goes on (should
-        the build die first, its guard stops it: analysis.build.lock); one that served none is
+        the build die first, the system closes its input all the same); one that served none is
         killed at once, rather than left to finish its imports."""
         if self.process.stdin.closed:
             return
