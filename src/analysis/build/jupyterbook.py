@@ -78,9 +78,9 @@ def failure_message(what: str, code: int, text: str, log_path: Path, consequence
 
 
 class HtmlBuild:
-    """The stage's HTML build, started before its notebooks have run (``start``) so that Jupyter
-    Book's start-up (about a second of imports and setting Sphinx up) overlaps them, and told to
-    build once they have (``finish``). Sphinx reads the pages only then, so it reads every
+    """The stage's HTML build, started before its notebooks have run (``html_build_started``) so
+    that Jupyter Book's start-up (about a second of imports and setting Sphinx up) overlaps them,
+    and told to build once they have (``finish``). Sphinx reads the pages only then, so it reads every
     executed notebook as the build left it.
 
     Sphinx reads again only the pages that changed since the stage's last build, and an edition
