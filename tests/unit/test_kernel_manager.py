@@ -56,8 +56,9 @@ while True:
                  "implementation": "stand-in", "language_info": {"name": "python"}},
                  parent=message, ident=idents)
     if asked > lost:
-        session.send(iopub, "status", {"execution_state": "idle"}, parent=message)
+        # (logged first: the client may stop this kernel as soon as the idle reaches it)
         log.write(f"published idle for request {asked}\n"); log.flush()
+        session.send(iopub, "status", {"execution_state": "idle"}, parent=message)
     else:
         log.write(f"lost the IOPub messages of request {asked}\n"); log.flush()
 '''
