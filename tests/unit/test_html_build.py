@@ -60,3 +60,21 @@ def test_a_failed_html_build_is_reported_with_its_log(tmp_path):
             build.finish()
     assert "synthetic-label-that-does-not-exist" in str(caught.value)
     assert str(tmp_path / "build.log") in str(caught.value)
+
+
+def test_a_download_no_page_links_any_more_is_not_left_in_the_html(tmp_path):
+    # Sphinx copies the downloads the pages link, but never removes one: what a page linked in an
+    # earlier build would stay in the published edition unless the folder goes before Sphinx writes.
+    book = tiny_book(tmp_path / "stage", "# A synthetic page\n\n{download}`Synthetic figures <figures.csv>`\n")
+    (book / "figures.csv").write_text("synthetic,1\n", encoding="utf-8")
+
+    def build() -> Path:
+        with html_build_started(book, tmp_path / "build.log") as started:
+            return started.finish()
+
+    html_dir = build()
+    assert [path.name for path in (html_dir / "_downloads").rglob("*.csv")] == ["figures.csv"]
+    (book / "index.md").write_text("# A synthetic page\n\nNo download any more.\n", encoding="utf-8")
+    html_dir = build()
+    assert not list((html_dir / "_downloads").rglob("*.csv"))
+    assert (html_dir / "_static").is_dir()
