@@ -4,13 +4,14 @@ session's Camden 2024-25 edition, ``camden_edition`` in tests/conftest.py).
 * ``serve``: the site on http://127.0.0.1:<free port>/ (``http.server``);
 * ``launch``: Debian's Chromium driven by Python Playwright, or a skip saying
   how to install it (a failure instead when CI=true: CI must run these tests);
-* ``visit``: open one page, record everything that went wrong while it loaded
+* ``visit``: open one page, record everything that goes wrong while it is open
   (console errors, script errors, failed or refused requests, requests to any
-  other host), then audit it: images, charts, links, axe-core (WCAG 2.2 AA, in
+  other host), and audit it: images, charts, links, axe-core (WCAG 2.2 AA, in
   the light and the dark theme) and a phone-sized screen.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import threading
@@ -39,6 +40,9 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 # The dark theme changes colours only, so in it only the colour rules are run again.
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 LOCAL_SCHEMES = ("data:", "blob:", "about:")
+# How long after it loaded a page is watched before axe-core runs: as long as Playwright's
+# "networkidle" waits for the network to be quiet.
+QUIET_SECONDS = 0.5
 
 
 # --------------------------------------------------------------------------
@@ -240,6 +244,15 @@ class Recorder:
     def stop(self) -> None:
         self.listening = False
 
+    @contextlib.contextmanager
+    def paused(self):
+        """Not listening for a while (to what the audit's own scripts do)."""
+        self.listening = False
+        try:
+            yield
+        finally:
+            self.listening = True
+
     def _console(self, message) -> None:
         if self.listening and message.type == "error":
             location = message.location or {}
@@ -292,8 +305,8 @@ def settle(page) -> None:
 def laid_out(page) -> None:
     """Wait until the page has loaded and its web fonts are in: enough to measure or read what
     the page shows. (The edition's pages load everything they show with the page itself, charts
-    included; waiting for the network to be quiet as well, as ``settle`` does for the audit of
-    requests, adds half a second to every page.)"""
+    included; waiting for the network to be quiet as well, as ``settle`` does, adds half a
+    second to every page.)"""
     page.wait_for_load_state("load")
     page.evaluate("document.fonts.ready.then(() => true)")
 
@@ -317,12 +330,18 @@ def visit(page, recorder: Recorder, origin: str, path: str, *, screenshot_name: 
     report = PageReport(path=path, url=url)
     page.emulate_media(color_scheme="light")
     page.set_viewport_size(DESKTOP)
+    # What the page does is recorded until the audit of it ends, a second or more after it loaded,
+    # so a request it makes late (to another host, or for a file that is missing) is caught. The
+    # audit starts at once, rather than after waiting for the network to be quiet for half a second
+    # (``settle``); but axe-core does not run before that half second is over, and nothing is
+    # recorded while it runs: axe reads the stylesheets again itself, and resolves an @import
+    # against the page rather than the stylesheet.
     recorder.start(report)
     page.goto(url, wait_until="load")
     if path == "index.html":  # a meta refresh to the root page
         page.wait_for_url(lambda current: not current.endswith("/index.html"), timeout=10000)
-    settle(page)
-    recorder.stop()
+    loaded = time.perf_counter()
+    laid_out(page)
     report.final_url = page.url
     # What the reader sees first, before anything is opened.
     if screenshot_name:
@@ -333,11 +352,14 @@ def visit(page, recorder: Recorder, origin: str, path: str, *, screenshot_name: 
     page.evaluate("() => document.querySelectorAll('details').forEach((d) => { d.open = true; })")
     finish_animations(page)
     report.facts = page.evaluate(_FACTS_SCRIPT)
-    report.axe_light = axe_violations(page)
+    page.wait_for_timeout(max(0.0, QUIET_SECONDS - (time.perf_counter() - loaded)) * 1000)
+    with recorder.paused():
+        report.axe_light = axe_violations(page)
     page.emulate_media(color_scheme="dark")  # the theme follows the reader's preference ("auto")
     page.wait_for_function("() => document.documentElement.dataset.theme === 'dark'", timeout=5000)
     finish_animations(page)
-    report.axe_dark = axe_violations(page, rules=COLOUR_RULES)
+    with recorder.paused():
+        report.axe_dark = axe_violations(page, rules=COLOUR_RULES)
     page.emulate_media(color_scheme="light")
     page.set_viewport_size(PHONE)
     page.evaluate("() => document.querySelectorAll('details:not(.chart-data)').forEach((d) => { d.open = false; })")
@@ -346,6 +368,7 @@ def visit(page, recorder: Recorder, origin: str, path: str, *, screenshot_name: 
     if screenshot_name:
         page.evaluate("() => window.scrollTo(0, 0)")
         page.screenshot(path=str(SCREENSHOT_DIR / f"{screenshot_name}-phone.png"), full_page=False)
+    recorder.stop()
     report.seconds = time.perf_counter() - started
     return report
 
@@ -353,7 +376,10 @@ def visit(page, recorder: Recorder, origin: str, path: str, *, screenshot_name: 
 def audit_pages(paths: list[str], origin: str, executable: str, screenshots: dict[str, str],
                 workers: int | None = None) -> dict[str, PageReport]:
     """``visit`` every page, in ``workers`` browsers at once (one thread and one
-    Playwright each; default: $ANALYSIS_BROWSER_WORKERS or up to 2, one per CPU)."""
+    Playwright each; default: $ANALYSIS_BROWSER_WORKERS or up to 2, one per CPU). Each browser
+    takes the next page not yet taken, in the order of ``paths``: put the longest first, so that
+    no browser is left with a long page at the end while the others have nothing to do."""
+    import queue
     from concurrent.futures import ThreadPoolExecutor
 
     from playwright.sync_api import sync_playwright
@@ -362,7 +388,12 @@ def audit_pages(paths: list[str], origin: str, executable: str, screenshots: dic
         workers = int(os.environ.get("ANALYSIS_BROWSER_WORKERS") or min(2, os.cpu_count() or 1))
     workers = max(1, min(workers, len(paths)))
 
-    def run(chunk: list[str]) -> dict[str, PageReport]:
+    waiting: queue.SimpleQueue[str] = queue.SimpleQueue()
+    for path in paths:
+        waiting.put(path)
+
+    def run(_: int) -> dict[str, PageReport]:
+        visited = {}
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
             try:
@@ -370,15 +401,18 @@ def audit_pages(paths: list[str], origin: str, executable: str, screenshots: dic
                 refuse_other_hosts(context, origin)
                 page = context.new_page()
                 recorder = Recorder(page, origin)
-                return {path: visit(page, recorder, origin, path, screenshot_name=screenshots.get(path))
-                        for path in chunk}
+                while True:
+                    try:
+                        path = waiting.get_nowait()
+                    except queue.Empty:
+                        return visited
+                    visited[path] = visit(page, recorder, origin, path, screenshot_name=screenshots.get(path))
             finally:
                 browser.close()
 
-    chunks = [paths[index::workers] for index in range(workers)]
     results: dict[str, PageReport] = {}
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for done in pool.map(run, chunks):
+        for done in pool.map(run, range(workers)):
             results.update(done)
     return {path: results[path] for path in paths}
 

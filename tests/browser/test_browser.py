@@ -48,11 +48,13 @@ def server(camden_edition):
 
 
 @pytest.fixture(scope="session")
-def reports(chromium_path, server):
+def reports(chromium_path, server, camden_edition):
     """Every page of the edition, opened once and audited: {page: PageReport}."""
     screenshots = {FRONT_PAGE: "front-page", SECTION_PAGE: "section-front-door"}
     started = time.perf_counter()
-    results = audit_pages(PAGES, server.origin, chromium_path, screenshots)
+    edition = camden_edition.html_dir
+    longest_first = sorted(PAGES, key=lambda path: (edition / path).stat().st_size, reverse=True)
+    results = audit_pages(longest_first, server.origin, chromium_path, screenshots)
     print(f"\nopened and audited {len(results)} pages in {time.perf_counter() - started:.1f} s")
     return results
 
