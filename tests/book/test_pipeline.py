@@ -23,6 +23,7 @@ from bs4 import BeautifulSoup
 
 from analysis.assurance.manifest import MANIFEST_NAME, load_manifest
 from analysis.build.failures import BuildFailed
+from analysis.build.execute import kernel_server_for_build
 from analysis.build.pipeline import build_edition
 from analysis.build.stage import toc_files
 from support.folders import snapshot
@@ -284,12 +285,16 @@ def test_a_rebuild_scans_only_changed_files_and_force_runs_and_scans_everything(
     assert not again.up_to_date and 0 < len(again.executed) < len(notebooks)
     published = [p for p in privacy.edition_files(again.html_dir)]
     assert 0 < len(scanned) < len(published) / 2, (len(scanned), len(published))
+    # Its kernel server is kept for this process's next build, which starts its kernels warm.
+    kept = kernel_server_for_build()
+    assert kept.used, "the build did not use the server kept for the process's builds"
 
     # --force: every notebook runs and every file is scanned, nothing taken from earlier builds.
     scanned.clear()
     forced = build(force=True)
     assert sorted(forced.executed) == sorted(notebooks)
     assert len(scanned) >= len(published)
+    assert kernel_server_for_build() is kept and not kept.process.stdin.closed
 
 
 def test_an_edition_built_in_the_stage_is_published_again_without_sphinx_writing_a_page(built, tmp_path):

@@ -206,3 +206,38 @@ def test_a_server_asked_for_no_kernel_is_killed_at_once_and_one_that_served_ends
     with KernelServer() as served:
         served.expect(1)
     assert served.process.wait(timeout=60) == 0
+
+
+def test_a_process_building_edition_after_edition_keeps_the_server_that_served_a_build(monkeypatch):
+    # build-all's workers (and any script) build editions in turn in one process: the libraries are
+    # imported once, by the server the first build used, not again for every edition.
+    import signal
+
+    from analysis.build import execute
+    from analysis.build.lock import TOKEN_VARIABLE
+
+    monkeypatch.setattr(execute, "_kept_server", None)
+    first = execute.kernel_server_for_build()
+    with first:  # a build that executed notebooks
+        first.expect(1)
+    assert not first.process.stdin.closed and Path(first.folder).is_dir(), "the first build's server was stopped"
+    # The next build, up to date, executes nothing: the server stays for the builds after it.
+    monkeypatch.setenv(TOKEN_VARIABLE, "a build's token: set while a build runs")
+    second = execute.kernel_server_for_build()
+    assert second is first
+    second.stop()
+    assert execute.kernel_server_for_build() is first and not first.process.stdin.closed
+
+    # A different environment (the kernels' import path comes from the server's): a new server,
+    # and the old one ends.
+    monkeypatch.setenv("PYTHONPATH", "/a/folder/of/other/modules")
+    other = execute.kernel_server_for_build()
+    assert other is not first
+    assert first.process.wait(timeout=60) == 0 and not Path(first.folder).exists()
+
+    # One that served no build is killed when its build stops it, and the next build starts another.
+    other.stop()
+    assert other.process.wait(timeout=30) == -signal.SIGKILL
+    last = execute.kernel_server_for_build()
+    assert last is not other
+    last.stop()

@@ -24,6 +24,7 @@ from typing import Any, Callable, Iterator
 
 from analysis.build.bytecode import write_bytecode
 from analysis.build.failures import KERNEL_DIED, KERNEL_SILENT, NotebookFailure
+from analysis.build.lock import TOKEN_VARIABLE
 from analysis.build.reads import LOG_VARIABLE
 from analysis.build.stage import KERNEL_ENVIRONMENT, KERNEL_NAME, KERNEL_SERVER_SCRIPT, SERVER_VARIABLE
 
@@ -262,16 +263,20 @@ class KernelServer:
     """The build's kernel server (analysis.build.kernel_server): kernels asked of it start with the
     libraries already imported. A build starts it first thing, so that its imports (about a
     second) overlap the build's own checks and staging, and stops it at once should nothing be
-    executed."""
+    executed. A server ``kept`` for the process's later builds (``kernel_server_for_build``) is
+    not stopped once it has served a build."""
 
-    def __init__(self):
+    def __init__(self, kept: bool = False):
         self.folder = tempfile.mkdtemp(prefix="analysis-kernels-")  # a short path: socket paths are limited
         self.address = os.path.join(self.folder, "server")
+        self.started_with = _server_environment()
         environment = {**os.environ, **KERNEL_ENVIRONMENT}
         environment.pop(SERVER_VARIABLE, None)
+        environment.pop(TOKEN_VARIABLE, None)  # a kept server outlives the build that started it
         self.process = subprocess.Popen([sys.executable, str(KERNEL_SERVER_SCRIPT), "serve", self.address],
                                         stdin=subprocess.PIPE, env=environment)
         self.used = False
+        self.kept = kept
 
     def expect(self, notebooks: int) -> None:
         """About ``notebooks`` kernels will be asked for: when that is enough for the later imports
@@ -287,8 +292,9 @@ class KernelServer:
     def stop(self) -> None:
         """A server that served kernels ends when its input closes, while the build goes on (should
         the build die first, the system closes its input all the same); one that served none is
-        killed at once, rather than left to finish its imports."""
-        if self.process.stdin.closed:
+        killed at once, rather than left to finish its imports. A kept server that has served a build
+        stays for the next; it ends when this process does (its input closes)."""
+        if self.process.stdin.closed or (self.kept and self.used):
             return
         if not self.used:
             self.process.kill()
@@ -301,6 +307,36 @@ class KernelServer:
 
     def __exit__(self, *exception) -> None:
         self.stop()
+
+
+_kept_server: KernelServer | None = None
+_kept_server_lock = threading.Lock()
+
+
+def _server_environment() -> dict[str, str]:
+    """This process's environment, as far as a kernel server started now would differ by it: not
+    the variables a build sets for its own processes while it runs (its token, the server's address)."""
+    return {name: value for name, value in os.environ.items() if name not in (TOKEN_VARIABLE, SERVER_VARIABLE)}
+
+
+def kernel_server_for_build() -> KernelServer:
+    """The kernel server for a build in this process: the one an earlier build here used, while it
+    runs and the environment is the one it was started in (its kernels' import path comes from
+    it), or a new one, kept for the builds after. So a process that builds editions in turn
+    (build-all's workers, or a script) imports the libraries once, and its later builds' first
+    kernels start warm. Kernels are forked from the server, never from one another, so nothing
+    passes from one build's notebooks to the next's."""
+    global _kept_server
+    with _kept_server_lock:
+        server = _kept_server
+        if server is not None and server.process.poll() is None and not server.process.stdin.closed \
+                and server.started_with == _server_environment():
+            return server
+        if server is not None:
+            server.kept = False
+            server.stop()
+        _kept_server = KernelServer(kept=True)
+        return _kept_server
 
 
 @contextmanager

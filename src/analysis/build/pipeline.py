@@ -50,7 +50,7 @@ from analysis.assurance import privacy
 from analysis.build import pdf as edition_pdf
 from analysis.build.pdf_contents import PdfOptions, printed_options
 from analysis.build.cache import CACHE_FOLDER, NotebookCache, environment_fingerprint, inputs_present_fingerprint
-from analysis.build.execute import KernelServer, format_seconds, notebook_workers, run_notebooks
+from analysis.build.execute import format_seconds, kernel_server_for_build, notebook_workers, run_notebooks
 from analysis.build.failures import BuildFailed, NotebookFailure
 from analysis.build.jupyterbook import BUILD_LOG_NAME, html_build_started
 from analysis.build.lock import edition_lock, processes_end_with_build
@@ -405,9 +405,9 @@ def build_edition(
     progress = (lambda message: None) if progress is None else _default_progress if progress is print else progress
     clock = time.perf_counter()
     build_started = run_manifest.utc_now_iso()
-    # Started first, so that its imports overlap the checks and staging; stopped at once if
-    # nothing is executed.
-    kernels = KernelServer()
+    # Started first (or kept from an earlier build in this process), so that its imports overlap the
+    # checks and staging; stopped at once if nothing is executed and it has served no build.
+    kernels = kernel_server_for_build()
     try:
         from analysis.build.parameters import area_name, check_parameters
 
