@@ -3,9 +3,10 @@
 Every notebook runs in a kernel of its own, and a kernel started from nothing spends about a
 second starting IPython and importing pandas, matplotlib and the rest before the notebook's
 first line runs; a build runs twenty-odd notebooks. So a build starts one kernel server (this
-file, run as a script; a process that builds editions in turn keeps it for its next build), which imports those libraries once and then, for each kernel asked of
-it, forks: the kernel is a fresh copy of the server as it was before any notebook ran, with the
-libraries already in memory. Nothing passes from one notebook to another, because every kernel
+file, run as a script; a process that builds editions in turn keeps it for its next build),
+which imports those libraries once and then, for each kernel asked of it, forks: the kernel is
+a fresh copy of the server as it was before any notebook ran, with the libraries already in
+memory. Nothing passes from one notebook to another, because every kernel
 is forked from the server, never from another kernel. (scipy.stats, which pages import only to
 test a change, is imported once the first kernels are asked for, while the server is idle: the
 first kernels import it themselves if they need it, the later ones find it there.)
