@@ -22,7 +22,7 @@ import json, os, sys
 print(json.dumps({
     "pid": os.getpid(), "parent": os.getppid(), "cwd": os.getcwd(), "path": sys.path,
     "hash": hash("the same in every build"), "marker": os.environ.get("KERNEL_TEST_MARKER"),
-    "pandas_loaded": "pandas" in sys.modules,
+    "pandas_loaded": "pandas" in sys.modules, "frozen": __import__("gc").get_freeze_count(),
     "analysis_modules": sorted(name for name in sys.modules if name.split(".")[0] == "analysis"),
     "recording": os.environ.get("ANALYSIS_READS_LOG"),
 }))
@@ -88,6 +88,9 @@ def test_a_warm_kernel_is_the_server_forked_and_otherwise_the_same_as_a_cold_one
 
     assert warm["parent"] == server_process.pid, "the warm kernel was not forked by the server"
     assert warm["pandas_loaded"] and not cold["pandas_loaded"]
+    # The server's objects are frozen for the kernel's garbage collector (gc.freeze): it walks only
+    # the objects the notebook makes.
+    assert warm["frozen"] > 10_000 and cold["frozen"] == 0, (warm["frozen"], cold["frozen"])
     for key in ("cwd", "path", "hash", "marker", "analysis_modules", "recording"):
         assert warm[key] == cold[key], key
     assert warm["cwd"] == str(folder)

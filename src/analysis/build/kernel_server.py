@@ -24,6 +24,7 @@ the stub becomes an ordinary kernel, started from nothing.
 """
 from __future__ import annotations
 
+import gc
 import json
 import os
 import select
@@ -139,6 +140,10 @@ def serve(address: str) -> None:
             continue
         sys.stdout.flush()
         sys.stderr.flush()
+        # The server's objects (the imported libraries) go where the kernel's garbage collector
+        # never looks: a kernel's first full collection would otherwise walk them all (about a
+        # tenth of a second each), copying the memory it shares with the server as it goes.
+        gc.freeze()
         if os.fork() == 0:
             listener.close()
             _run_kernel(connection, fds, request)  # never returns
