@@ -187,6 +187,23 @@ def pan_dorset_edition(built_on_dask):
     return _published(built_on_dask, PAN_DORSET)
 
 
+@pytest.fixture(scope="session")
+def valid_data(tmp_path_factory):
+    """A data folder without national statistics, with the SYNTHETIC 2025-26 returns filled in and
+    valid (tests/fixtures/synthetic_2025_26); a test that changes it takes a copy: ``data``."""
+    from synthetic_fill import filled_copy
+
+    return filled_copy(tmp_path_factory.mktemp("valid"), national=False)
+
+
+@pytest.fixture
+def data(valid_data, tmp_path):
+    """A copy of ``valid_data`` for one test to change."""
+    copy = tmp_path / "data"
+    shutil.copytree(valid_data, copy)
+    return copy
+
+
 def _second_year_data(folder: Path) -> Path:
     from analysis import cli
     from synthetic_fill import copy_data, fill_all

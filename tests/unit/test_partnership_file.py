@@ -9,7 +9,7 @@ import pytest
 from analysis.build.pipeline import edition_kind, sections_not_reported
 from analysis.config import DATA_DIR
 from analysis.errors import InputError, ParameterError
-from analysis.inputs.catalogue import load_catalogue, load_list_catalogue
+from analysis.inputs.catalogue import load_catalogue, load_list_catalogue, load_sections
 from analysis.inputs.partnership import (default_partnership, edition_partnership, load_partnerships,
                                          partnership_for_area, read_partnership, reported_catalogues)
 from analysis.inputs.validate import validate_edition
@@ -136,3 +136,16 @@ def test_an_annual_report_leaves_out_the_sections_its_partnership_does_not_repor
     assert "01_context" not in left_out and "02_front_door" not in left_out
     assert {"03_family_help", "12_priorities"} <= left_out
     assert sections_not_reported("E09000007", STATISTICS_PROFILE, data_dir) == frozenset()
+    # Every section but those two, by its notebook: as the sections catalogue (read with pandas) says.
+    sections = load_sections(data_dir)
+    assert left_out == set(sections.loc[~sections["section"].isin(["context", "front_door"]), "notebook"])
+
+
+def test_a_sections_catalogue_without_its_notebook_column_is_named(data_dir):
+    _write(data_dir, GOOD.replace("own_figures = true", 'own_figures = true\nsections = ["context"]'))
+    path = data_dir / "reference" / "sections.csv"
+    path.write_text(path.read_text("utf-8").replace(",notebook,", ",page,", 1), "utf-8")
+    with pytest.raises(InputError) as refused:
+        sections_not_reported("E09000007", ANNUAL_REPORT, data_dir)
+    assert [str(problem) for problem in refused.value.problems] == [
+        f"{path}, column notebook: required column missing"]

@@ -28,23 +28,11 @@ from analysis.inputs.rules import parse_number
 from analysis.inputs.validate import validate_edition
 from support.folders import snapshot
 from support.sites import published_site
-from synthetic_fill import fill_xlsx, filled_copy, read_template_csv, synthetic_values, template_row, write_csv
+from synthetic_fill import fill_xlsx, read_template_csv, synthetic_values, template_row, write_csv
 
 YEAR = "2025-26"
 AREA = "E09000007"
 FIXTURE_BOOK = Path(__file__).resolve().parents[1] / "fixtures" / "synthetic_book"
-
-
-@pytest.fixture(scope="module")
-def valid_data(tmp_path_factory):
-    return filled_copy(tmp_path_factory.mktemp("valid"), national=False)
-
-
-@pytest.fixture
-def data(valid_data, tmp_path):
-    copy = tmp_path / "data"
-    shutil.copytree(valid_data, copy)
-    return copy
 
 
 def returns(data: Path, name: str) -> Path:

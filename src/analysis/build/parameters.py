@@ -7,8 +7,8 @@ from typing import Sequence
 from analysis.config import AREA_CODE, PROJECT_ROOT, check_area_code, data_paths
 from analysis.errors import ParameterError
 from analysis.inputs.partnership import PARTNERSHIP_ID, check_partnership_area, partnership_for_area
-from analysis.national.load import area_name as national_area_name
-from analysis.national.load import check_local_authority
+from analysis.national.areas import area_name as national_area_name
+from analysis.national.areas import check_local_authority
 from analysis.periods import ReportYear
 
 

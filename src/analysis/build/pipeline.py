@@ -56,11 +56,12 @@ from analysis.build.jupyterbook import BUILD_LOG_NAME, html_build_started
 from analysis.build.lock import edition_lock, processes_end_with_build
 from analysis.build.publish import DISK_FULL, publish, tidy_interrupted
 from analysis.build.reads import IGNORED_VARIABLE, LOG_VARIABLE, ROOTS_VARIABLE
+from analysis.build import validation_memo
 from analysis.build.stage import STAGE_DATA_FOLDER, STAGE_JUPYTER_FOLDER, Stage, install_kernelspec, stage_book
 from analysis.config import (ASSURANCE_NOTEBOOKS, DATA_DIR, PROJECT_ROOT, SHARED_CACHE_FOLDER, SHARED_CACHE_VARIABLE, SITE_DIR,
                              STAGE_DIR)
 from analysis.errors import InputError
-from analysis.inputs.partnership import partnership_for_area
+from analysis.inputs.partnership import partnership_for_area, section_notebooks
 from analysis.pages.measures import measures_by_notebook
 from analysis.site import index as site_index
 from analysis.site.stamp import stamp_area
@@ -116,13 +117,11 @@ def authorities_of(area_code: str, data_dir: Path | None = None) -> list[dict[st
 def sections_not_reported(area_code: str, kind: str, data_dir: Path | None = None) -> frozenset[str]:
     """The section notebooks (by stem) an annual report leaves out because its partnership does
     not report that section (``sections`` in its partnership.toml)."""
-    from analysis.inputs.catalogue import load_sections
-
     partnership = partnership_for_area(area_code, data_dir)
     if kind != ANNUAL_REPORT or partnership is None or not partnership.sections:
         return frozenset()  # (no sections: the data folder has no sections catalogue)
-    sections = load_sections(data_dir)
-    return frozenset(sections.loc[~sections.index.isin(partnership.sections), "notebook"])
+    return frozenset(notebook for section, notebook in section_notebooks(data_dir).items()
+                     if section not in partnership.sections)
 
 
 def default_edition_title(*, title: str, year: str, area_code: str, area_name: str | None,
@@ -147,19 +146,32 @@ def default_edition_title(*, title: str, year: str, area_code: str, area_name: s
 # --------------------------------------------------------------------------
 
 
-def validate_inputs(year: str, area_code: str, data_dir: Path | None, progress: Progress) -> None:
+def validate_inputs(year: str, area_code: str, data_dir: Path | None, progress: Progress, *,
+                    memo_path: Path | None = None, environment: str = "", force: bool = False) -> None:
     """Check the edition's input files before anything is staged: print the warnings,
-    raise InputError listing every error."""
+    raise InputError listing every error. With ``memo_path``, a validation that passed is
+    remembered there, and not run again while nothing it depends on changes (unless ``force``):
+    its lines are printed again instead (analysis.build.validation_memo)."""
+    key = validation_memo.validation_key(year, area_code, data_dir, environment) if memo_path else None
+    remembered = None if force or key is None else validation_memo.remembered_messages(memo_path, key)
+    if remembered is not None:
+        for line in remembered:
+            progress(line)
+        return
     from analysis.inputs.validate import validate_for_build
 
     report = validate_for_build(year, area_code, data_dir)
-    if report is None:
-        return
-    for warning in report.warnings:
-        progress(f"warning: {warning}")
-    report.raise_for_errors()
-    progress(f"Checked the input files: no errors, {len(report.warnings)} warning"
-             f"{'s' if len(report.warnings) != 1 else ''}")
+    lines = []
+    if report is not None:
+        lines = [f"warning: {warning}" for warning in report.warnings]
+        for line in lines:
+            progress(line)
+        report.raise_for_errors()
+        lines.append(f"Checked the input files: no errors, {len(report.warnings)} warning"
+                     f"{'s' if len(report.warnings) != 1 else ''}")
+        progress(lines[-1])
+    if key is not None:
+        validation_memo.remember(memo_path, key, lines)
 
 
 def check_folders(book_root: Path, stage_dir: Path, site_dir: Path) -> Path:
@@ -321,6 +333,8 @@ def up_to_date(manifest: dict[str, Any], stage_dir: Path, published: Path, assur
 
 # Which published files the privacy scan found clean, so that a rebuild scans only what changed.
 PRIVACY_MEMO_NAME = "privacy-clean.json"
+# That the input files passed validation, so that a rebuild checks them again only once they change.
+VALIDATION_MEMO_NAME = validation_memo.MEMO_NAME
 
 
 def check_publishable(html_dir: Path, manifest_path: Path, stage_dir: Path, label: str) -> None:
@@ -418,7 +432,9 @@ def build_edition(
         name = area_name(area_code, data_folder)
         label = f"{area_code} {year}"
         progress(f"Edition {year} for area {area_code}" + (f" ({name})" if name else ""))
-        validate_inputs(year, area_code, data_folder, progress)
+        environment = environment_fingerprint(book_root)
+        validate_inputs(year, area_code, data_folder, progress, memo_path=stage_dir / CACHE_FOLDER / VALIDATION_MEMO_NAME,
+                        environment=environment, force=force)
         inputs = run_manifest.hash_inputs(data_folder or DATA_DIR, year, area_code)
     except BaseException:
         kernels.stop()
@@ -434,7 +450,7 @@ def build_edition(
         # 2. Stage.
         make_title = edition_title or default_edition_title
         kind = edition_kind(area_code, data_folder)
-        cache = NotebookCache(stage_dir, environment_fingerprint(book_root), inputs_present_fingerprint(inputs))
+        cache = NotebookCache(stage_dir, environment, inputs_present_fingerprint(inputs))
         staged = stage_book(book_root, stage_dir,
                             lambda title: make_title(title=title, year=year, area_code=area_code, area_name=name,
                                                      data_dir=data_folder), kind,

@@ -86,6 +86,22 @@ def _reference_ids(data_dir: Path | str | None) -> dict[str, set[str]]:
     return ids
 
 
+def section_notebooks(data_dir: Path | str | None = None) -> dict[str, str]:
+    """Each section's notebook (by stem), from data/reference/sections.csv (read as text, like the
+    ids above: a build that finds its edition up to date needs no more); InputError when the file
+    or one of those two columns is missing."""
+    path = data_paths(data_dir).reference / "sections.csv"
+    if not path.exists():
+        raise InputError([InputProblem(display_path(path), "file not found")])
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [column for column in ("section", "notebook") if column not in (reader.fieldnames or [])]
+        if missing:
+            raise InputError([InputProblem(display_path(path), "required column missing", column=column)
+                              for column in missing])
+        return {row["section"]: row["notebook"] for row in reader}
+
+
 def read_partnership(path: Path, data_dir: Path | str | None = None) -> Partnership:
     """One partnership file, checked; InputError naming the file, the key and the rule broken."""
     path = Path(path)

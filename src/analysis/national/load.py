@@ -11,10 +11,7 @@ import difflib
 import hashlib
 import json
 import os
-import re
 import sys
-from dataclasses import dataclass
-from datetime import date
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -22,13 +19,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.config import AREA_CODE, SHARED_CACHE_VARIABLE, DataPaths, display_path
-from analysis.errors import InputError, InputProblem, ParameterError
+from analysis.config import SHARED_CACHE_VARIABLE, DataPaths
 from analysis.files import kept
-from analysis.inputs.catalogue import read_reference_csv
 
+# The area checks are in analysis.national.areas (read without pandas, for the build); the notebooks
+# and the tests find them here too.
+from analysis.national.areas import (AREAS_FILE, SUCCESSOR_COLUMNS, SUCCESSOR_SEPARATOR, SUCCESSORS_FILE,  # noqa: F401
+                                     AreaSuccession, NationalDataMissing, ReplacedAreaError, UnknownAreaError,
+                                     area_name, area_row, check_local_authority, check_not_replaced, predecessors_of,
+                                     read_area_successors, require_national_file)
 from analysis.national.indicators import CATALOGUE_FILE, read_catalogue
-from analysis.national.write import AREAS_FILE, EXTRACT_FILE, NEIGHBOURS_FILE, PROVENANCE_FILE
+from analysis.national.write import EXTRACT_FILE, NEIGHBOURS_FILE, PROVENANCE_FILE
 
 NATIONAL_COLUMNS = [
     "indicator_id", "time_period", "geographic_level", "area_code", "old_la_code", "area_name",
@@ -37,29 +38,8 @@ NATIONAL_COLUMNS = [
 ]
 
 
-class NationalDataMissing(FileNotFoundError):
-    """The national extract has not been imported yet."""
-
-
-class UnknownAreaError(ParameterError):
-    """An area code that is not in the national extract (or has no neighbours)."""
-
-
-class ReplacedAreaError(UnknownAreaError):
-    """An area code that local government reorganisation abolished or replaced."""
-
-
 class UnknownIndicatorError(ValueError):
     """An indicator id that is not in the national catalogue or extract."""
-
-
-def _require(path: Path) -> Path:
-    if not path.exists():
-        raise NationalDataMissing(
-            f"{path} does not exist: the national statistics extract has not been imported. Run "
-            "`python -m analysis import-national <folder with the EES CSV files>` first."
-        )
-    return path
 
 
 def _numbers(series: pd.Series) -> pd.Series:
@@ -79,13 +59,13 @@ def _read_cached(path: str, mtime: float, kind: str) -> pd.DataFrame:
 
 
 def _read(path: Path, kind: str) -> pd.DataFrame:
-    path = _require(Path(path))
+    path = require_national_file(Path(path))
     return _read_cached(str(path.resolve()), path.stat().st_mtime, kind).copy()
 
 
 def load_provenance(national_dir: Path = DataPaths().national) -> dict:
     """The provenance record written by the importer (source files, sha256, licence, indicators)."""
-    path = _require(Path(national_dir) / PROVENANCE_FILE)
+    path = require_national_file(Path(national_dir) / PROVENANCE_FILE)
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -99,176 +79,9 @@ def load_areas(national_dir: Path = DataPaths().national) -> pd.DataFrame:
     return _read(Path(national_dir) / AREAS_FILE, "areas")
 
 
-def _suggest(code: str, areas: pd.DataFrame) -> str:
-    candidates = dict(zip(areas["area_code"], areas["area_name"]))
-    by_name = {name.lower(): c for c, name in candidates.items()}
-    if str(code).lower() in by_name:
-        match = by_name[str(code).lower()]
-        return f" {code!r} is an area name; its code is {match}."
-    old = areas[areas["old_la_code"] == str(code)]
-    if len(old):
-        return f" {code!r} is an old LA code; use the new code {old['area_code'].iloc[0]} ({old['area_name'].iloc[0]})."
-    close = difflib.get_close_matches(str(code), list(candidates), n=3, cutoff=0.7)
-    if close:
-        return " Did you mean " + " or ".join(f"{c} ({candidates[c]})" for c in close) + "?"
-    return ""
-
-
 def check_area(code: str, national_dir: Path = DataPaths().national) -> pd.Series:
     """The areas.csv row for ``code``; a clear :class:`UnknownAreaError` if there is none."""
-    areas = load_areas(national_dir)
-    found = areas[areas["area_code"] == str(code)]
-    if found.empty:
-        raise UnknownAreaError(
-            f"unknown area code {code!r}: it is not in {Path(national_dir) / AREAS_FILE}."
-            + _suggest(code, areas)
-        )
-    return found.iloc[0]
-
-
-# --------------------------------------------------------------------------------------
-# Local government reorganisation: data/reference/area_successors.csv
-# --------------------------------------------------------------------------------------
-SUCCESSORS_FILE = "area_successors.csv"
-SUCCESSOR_COLUMNS = ["old_code", "old_name", "successor_codes", "changed_on", "source"]
-SUCCESSOR_SEPARATOR = ";"
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-@dataclass(frozen=True)
-class AreaSuccession:
-    """An authority abolished on ``changed_on`` and the authorities that replaced it."""
-
-    old_code: str
-    old_name: str
-    successor_codes: tuple[str, ...]
-    changed_on: date
-    source: str
-
-    def existed_on(self, day: date) -> bool:
-        """Whether the old authority still existed on ``day`` (it ended the day before the change)."""
-        return day < self.changed_on
-
-
-def _succession_problems(row: dict) -> list[tuple[str, str]]:
-    """(column, rule) for every problem with one row of area_successors.csv."""
-    found = []
-    if not AREA_CODE.match(row["old_code"].strip()):
-        found.append(("old_code", "must be an area code: E followed by 8 digits"))
-    if not row["old_name"].strip():
-        found.append(("old_name", "must not be empty"))
-    successors = [code.strip() for code in row["successor_codes"].split(SUCCESSOR_SEPARATOR)]
-    if not all(AREA_CODE.match(code) for code in successors):
-        found.append(("successor_codes", f"must be one or more area codes (E followed by 8 digits) separated by "
-                                         f"'{SUCCESSOR_SEPARATOR}'"))
-    elif row["old_code"].strip() in successors:
-        found.append(("successor_codes", "must not include the old code itself"))
-    elif len(set(successors)) != len(successors):
-        found.append(("successor_codes", "names the same successor more than once"))
-    try:
-        if not _ISO_DATE.fullmatch(row["changed_on"].strip()):
-            raise ValueError
-        date.fromisoformat(row["changed_on"].strip())
-    except ValueError:
-        found.append(("changed_on", "must be a date written YYYY-MM-DD, the day the new authorities took over"))
-    if not row["source"].strip():
-        found.append(("source", "must name the order or code history the change is taken from"))
-    return found
-
-
-def read_area_successors(reference_dir: Path = DataPaths().reference) -> dict[str, AreaSuccession]:
-    """Every abolished or replaced authority in ``reference_dir``/area_successors.csv, by old code, checked.
-
-    InputError lists every problem (file, row, column, rule). A data folder without the
-    file records no reorganisation.
-    """
-    path = Path(reference_dir) / SUCCESSORS_FILE
-    if not path.exists():
-        return {}
-    table = read_reference_csv(path, SUCCESSOR_COLUMNS)
-    file = display_path(path)
-    problems, successions, first_row = [], {}, {}
-    for offset, row in enumerate(table.to_dict("records")):
-        line = offset + 2  # the header is row 1
-        found = _succession_problems(row)
-        problems += [InputProblem(file, rule, line, column, row[column]) for column, rule in found]
-        old_code = row["old_code"].strip()
-        if old_code in first_row:
-            problems.append(InputProblem(file, f"old_code appears more than once (first on row {first_row[old_code]})",
-                                         line, "old_code", old_code))
-        first_row.setdefault(old_code, line)
-        if not found:
-            successions[old_code] = AreaSuccession(
-                old_code, row["old_name"].strip(),
-                tuple(code.strip() for code in row["successor_codes"].split(SUCCESSOR_SEPARATOR)),
-                date.fromisoformat(row["changed_on"].strip()), row["source"].strip())
-    # A successor that was itself replaced would send the reader to another dead code.
-    for offset, row in enumerate(table.to_dict("records")):
-        for code in row["successor_codes"].split(SUCCESSOR_SEPARATOR):
-            if code.strip() in first_row and code.strip() != row["old_code"].strip():
-                problems.append(InputProblem(
-                    file, f"successor {code.strip()} is itself replaced (row {first_row[code.strip()]}); name its "
-                          "successors instead", offset + 2, "successor_codes", row["successor_codes"]))
-    if problems:
-        raise InputError(problems)
-    return successions
-
-
-def predecessors_of(area_code: str, successions: dict[str, AreaSuccession]) -> list[AreaSuccession]:
-    """The abolished authorities that ``area_code`` replaced, wholly or in part."""
-    return [s for s in successions.values() if str(area_code) in s.successor_codes]
-
-
-def _long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-def check_not_replaced(code: str, reference_dir: Path, national_dir: Path | None = None) -> None:
-    """Refuse an area code that reorganisation abolished, naming the authorities that replaced it."""
-    succession = read_area_successors(reference_dir).get(str(code))
-    if succession is None:
-        return
-    names: dict[str, str] = {}
-    if national_dir is not None and (Path(national_dir) / AREAS_FILE).exists():
-        areas = load_areas(national_dir)
-        names = dict(zip(areas["area_code"], areas["area_name"]))
-    successors = [f"{c} ({names[c]})" if c in names else c for c in succession.successor_codes]
-    builds = " or ".join(f"--area {c}" for c in succession.successor_codes)
-    raise ReplacedAreaError(
-        f"{code} ({succession.old_name}) was replaced on {_long_date(succession.changed_on)} by "
-        f"{' and '.join(successors)}; build {builds} (source: {succession.source}; see "
-        f"{display_path(Path(reference_dir) / SUCCESSORS_FILE)})"
-    )
-
-
-def check_local_authority(code: str, national_dir: Path = DataPaths().national,
-                          reference_dir: Path | None = None) -> None:
-    """Refuse a code that is not a current English local authority in the national statistics.
-
-    A code that local government reorganisation replaced is refused first, naming its
-    successors (``reference_dir``, the national folder's sibling ``reference`` unless
-    given). Without a national extract there is nothing else to check against: the pages
-    then say that the national statistics have no figures for the area.
-    """
-    check_not_replaced(code, Path(reference_dir) if reference_dir else Path(national_dir).parent / "reference",
-                       national_dir)
-    if not (Path(national_dir) / AREAS_FILE).exists():
-        return
-    areas = load_areas(national_dir)
-    authorities = areas[areas["geographic_level"] == "Local authority"]
-    if str(code) not in set(authorities["area_code"]):
-        example = authorities.iloc[0] if len(authorities) else {"area_code": "", "area_name": "none"}
-        raise UnknownAreaError(
-            f"area code {code!r} is not a local authority in the national statistics "
-            f"({len(authorities)} known, e.g. {example['area_code']} {example['area_name']}); "
-            f"see {Path(national_dir) / AREAS_FILE}."
-            + _suggest(code, authorities)
-        )
-
-
-def area_name(code: str, national_dir: Path = DataPaths().national) -> str:
-    """The latest published name of an area, from areas.csv: ``area_name(code)``."""
-    return str(check_area(code, national_dir)["area_name"])
+    return pd.Series(area_row(code, national_dir))
 
 
 def load_national(national_dir: Path = DataPaths().national) -> pd.DataFrame:
@@ -308,7 +121,7 @@ def _shared_copy_path(files: list[Path]) -> Path | None:
         return None
     digest = hashlib.sha256()
     for path in files:
-        content = _require(path).read_bytes()
+        content = require_national_file(path).read_bytes()
         digest.update(len(content).to_bytes(8, "little") + content)
     digest.update(Path(__file__).read_bytes())
     digest.update(sys.version.encode("utf-8"))

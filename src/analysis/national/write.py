@@ -29,12 +29,12 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.files import sha256_bytes, write_all_atomically
+from analysis.national.areas import AREAS_FILE
 from analysis.national.extract import ExtractedIndicator, NationalExtract
 from analysis.national.read import FolderContents, SourceFile
 from analysis.national.tables import LICENCE, LICENCE_URL
 
 EXTRACT_FILE = "national_indicators.csv"
-AREAS_FILE = "areas.csv"
 NEIGHBOURS_FILE = "statistical_neighbours.csv"
 PROVENANCE_FILE = "provenance.json"
 
