@@ -26,6 +26,7 @@ from typing import Callable
 
 from analysis.assurance.manifest import published_parameters
 from analysis.build.failures import BuildFailed
+from analysis.build.publish import paper_name
 from analysis.config import SITE_DIR, STAGE_DIR, check_edition_area
 from analysis.errors import InputError
 from analysis.inputs.committee_paper import PLACEHOLDER, PaperSource, paper_path, paper_problems, read_paper
@@ -39,10 +40,6 @@ NUMBER_WORDS = {0: "no", 1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6
 
 class PaperFailed(BuildFailed):
     """The committee paper could not be made; the message says why and what to do."""
-
-
-def paper_name(area_code: str, year: str, suffix: str) -> str:
-    return f"committee-paper-{area_code}-{year}.{suffix}"
 
 
 @dataclass

@@ -54,7 +54,7 @@ from analysis.build.execute import format_seconds, kernel_server_for_build, note
 from analysis.build.failures import BuildFailed, NotebookFailure
 from analysis.build.jupyterbook import BUILD_LOG_NAME, html_build_started
 from analysis.build.lock import edition_lock, processes_end_with_build
-from analysis.build.publish import DISK_FULL, publish, tidy_interrupted
+from analysis.build.publish import DISK_FULL, paper_name, publish, tidy_interrupted
 from analysis.build.reads import IGNORED_VARIABLE, LOG_VARIABLE, ROOTS_VARIABLE
 from analysis.build import validation_memo
 from analysis.build.stage import STAGE_DATA_FOLDER, STAGE_JUPYTER_FOLDER, Stage, install_kernelspec, stage_book
@@ -67,8 +67,9 @@ from analysis.site import index as site_index
 from analysis.site.stamp import stamp_area
 from analysis.vocabulary import ANNUAL_REPORT, STATISTICS_PROFILE
 
-# What imports pandas (parameters, catalogues, validation, the committee paper) is imported where it
-# is used: a build starts its kernel server first, whose imports then overlap this process's.
+# What imports pandas (catalogues, validation, the committee paper) is imported where it is used and
+# only when it is: a build that finds its edition up to date, or runs a page or two again, then never
+# imports pandas itself (the kernels have it from the kernel server, which the build starts first).
 
 Progress = Callable[[str], None]
 
@@ -536,8 +537,6 @@ def build_edition(
         old_pdf = site_dir / area_code / year / edition_pdf.pdf_name(area_code, year)
         had_pdf = old_pdf.is_file()
         pdf_options = printed_options(old_pdf) or (PdfOptions() if pdf else None)
-        from analysis.build.committee_paper import make_committee_paper, paper_name
-
         had_paper = (site_dir / area_code / year / paper_name(area_code, year, "docx")).is_file()
         published = full_disk.published = publish(html_dir, manifest_path, site_dir, area_code, year)
         cache.remember_staged_files("published", staged.files)
@@ -562,6 +561,8 @@ def build_edition(
 
         # 8. The committee paper, made again when the edition it replaced had one.
         if had_paper:
+            from analysis.build.committee_paper import make_committee_paper
+
             progress("Making the committee paper again (the edition it replaced had one)")
             try:
                 make_committee_paper(year, area_code, data_dir=data_folder, stage_root=stage_root,

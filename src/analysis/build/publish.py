@@ -27,6 +27,11 @@ TEST_PAUSE_VARIABLE = "ANALYSIS_TEST_PAUSE_PUBLISH"
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT)  # no space left; over the user's quota
 
 
+def paper_name(area_code: str, year: str, suffix: str) -> str:
+    """The committee paper's file name in its edition's published folder (analysis.build.committee_paper)."""
+    return f"committee-paper-{area_code}-{year}.{suffix}"
+
+
 def _pause_for_test(step: str) -> None:
     if os.environ.get(TEST_PAUSE_VARIABLE) == step:
         print(f"publish paused at {step}", file=sys.stderr, flush=True)
