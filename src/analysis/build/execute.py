@@ -2,7 +2,8 @@
 
 Every failure is collected and reported with its notebook and cell; nothing is raised
 from a worker. Heavy imports (papermill) happen inside the workers only, so the command
-line starts quickly.
+line starts quickly; a process that builds editions in turn keeps its workers (and its kernel
+server) for its next build, so they import once per process, not once per edition.
 """
 from __future__ import annotations
 
@@ -36,12 +37,17 @@ CODE_BLOCK_CELL_ID = "how-this-page-was-made"
 Progress = Callable[[str], None]
 
 
-def _init_worker(jupyter_dir: str, kernel_server: str | None = None) -> None:
-    existing = os.environ.get("JUPYTER_PATH")
-    os.environ["JUPYTER_PATH"] = jupyter_dir + (os.pathsep + existing if existing else "")
+def _init_worker(parent: int) -> None:
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    if kernel_server:
-        os.environ[SERVER_VARIABLE] = kernel_server
+    # A worker kept for later builds outlives the build that started it, so that build's guard does
+    # not stop it (analysis.build.lock): it ends itself once the process that started it has gone.
+    threading.Thread(target=_end_with_parent, args=(parent,), daemon=True).start()
+
+
+def _end_with_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
 
 
 def _source_cell(output_path: Path, source_path: Path, cell_index: int) -> tuple[int | None, int | None, str | None]:
@@ -191,8 +197,10 @@ def execute_notebook(task: dict[str, Any]) -> dict[str, Any]:
     started = time.perf_counter()
     result: dict[str, Any] = {"notebook": task["notebook"], "ok": False, "kernel_retried": False}
     start_timeout = task.get("start_timeout", START_TIMEOUT)
-    # The kernel inherits these: where it records what the notebook reads (analysis.build.reads).
+    # The kernel inherits these: where it records what the notebook reads (analysis.build.reads),
+    # where the stage's kernelspec is, the kernel server's address and the build's token.
     environment = task.get("environment") or {}
+    before = {name: os.environ.get(name) for name in environment}
     os.environ.update(environment)
     if environment.get(LOG_VARIABLE):
         log = Path(environment[LOG_VARIABLE])
@@ -244,8 +252,11 @@ def execute_notebook(task: dict[str, Any]) -> dict[str, Any]:
             index, count, first = _source_cell(Path(task["output"]), Path(task["input"]), error.cell_index)
             result.update(cell_index=index, cell_count=count, first_line=first)
     finally:
-        for name in environment:
-            os.environ.pop(name, None)
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
     result["seconds"] = time.perf_counter() - started
     return result
 
@@ -347,29 +358,73 @@ def kernel_server(notebooks: int = IMPORT_LATER_FROM) -> Iterator[str]:
         yield server.address
 
 
+class NotebookWorkers:
+    """The worker processes a build executes its notebooks on (``notebook_workers``), and what each
+    notebook's kernel must be started with for this build: the stage's kernelspec, the kernel
+    server, and the build's token (analysis.build.lock)."""
+
+    def __init__(self, pool: ProcessPoolExecutor, environment: dict[str, str]):
+        self.pool, self.environment = pool, environment
+
+    def submit(self, task: dict[str, Any]):
+        token = {TOKEN_VARIABLE: os.environ[TOKEN_VARIABLE]} if TOKEN_VARIABLE in os.environ else {}
+        environment = {**self.environment, **token, **(task.get("environment") or {})}
+        return self.pool.submit(execute_notebook, {**task, "environment": environment})
+
+    def stop(self) -> None:
+        """Cancel what has not started; the pool is not reused."""
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+class _KeptPool:
+    def __init__(self, jobs: int):
+        self.jobs, self.started_with = jobs, _server_environment()
+        self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn"),
+                                        initializer=_init_worker, initargs=(os.getpid(),))
+
+    def usable(self, jobs: int) -> bool:
+        # A pool that was shut down cannot be used again; nor can one whose worker died, which
+        # concurrent.futures shuts down (and marks broken).
+        return self.jobs == jobs and self.started_with == _server_environment() and not self.pool._shutdown_thread
+
+
+_kept_pool: _KeptPool | None = None
+
+
+def worker_pool(jobs: int) -> ProcessPoolExecutor:
+    """``jobs`` worker processes for executing notebooks, kept for this process's later builds (as
+    ``kernel_server_for_build`` keeps the kernel server): each worker imports Papermill once,
+    not once per build. A new pool is started when the number of jobs or the process's environment
+    changes, or the last one can no longer be used."""
+    global _kept_pool
+    with _kept_server_lock:
+        if _kept_pool is not None and _kept_pool.usable(jobs):
+            return _kept_pool.pool
+        if _kept_pool is not None:
+            _kept_pool.pool.shutdown(wait=False, cancel_futures=True)
+        _kept_pool = _KeptPool(jobs)
+        return _kept_pool.pool
+
+
 @contextmanager
 def notebook_workers(jobs: int, jupyter_dir: Path, notebooks: int = IMPORT_LATER_FROM,
-                     server: KernelServer | None = None) -> Iterator[ProcessPoolExecutor]:
+                     server: KernelServer | None = None) -> Iterator[NotebookWorkers]:
     """``jobs`` worker processes for executing about ``notebooks`` notebooks, each starting kernels
     from the kernelspec in ``jupyter_dir``, warm from ``server`` (or one of their own), which is
     stopped with them. A build keeps them for all its notebooks (sections, then assurance
-    pages), so each worker starts and imports Papermill once."""
+    pages); the workers stay for the process's next build (``worker_pool``)."""
     write_bytecode()  # so that no kernel or worker compiles the package again
     with server or KernelServer() as kernels:
         kernels.expect(notebooks)
-        workers = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn"),
-                                      initializer=_init_worker, initargs=(str(jupyter_dir), kernels.address))
-        try:
-            yield workers
-        finally:
-            # Every notebook has finished (or the build is failing): the idle workers end by
-            # themselves while the build goes on.
-            workers.shutdown(wait=False, cancel_futures=True)
+        existing = os.environ.get("JUPYTER_PATH")
+        yield NotebookWorkers(worker_pool(jobs), {
+            "JUPYTER_PATH": str(jupyter_dir) + (os.pathsep + existing if existing else ""),
+            SERVER_VARIABLE: kernels.address})
 
 
 def run_notebooks(
     tasks: list[dict[str, Any]], jobs: int, jupyter_dir: Path, progress: Progress,
-    workers: ProcessPoolExecutor | None = None,
+    workers: NotebookWorkers | None = None,
 ) -> tuple[dict[str, float], list[NotebookFailure]]:
     """Execute the tasks ``jobs`` at a time (on ``workers`` when given, which are left running
     for the caller to stop); return seconds per notebook and the failures."""
@@ -383,9 +438,8 @@ def run_notebooks(
             return run_notebooks(tasks, jobs, jupyter_dir, progress, own_workers)
     by_name = {task["notebook"]: task for task in tasks}
     done = 0
-    executor = workers
     try:
-        futures = {executor.submit(execute_notebook, task): task["notebook"] for task in tasks}
+        futures = {workers.submit(task): task["notebook"] for task in tasks}
         for future in as_completed(futures):
             name = futures[future]
             try:
@@ -417,7 +471,7 @@ def run_notebooks(
                     executed_copy=Path(by_name[name]["output"]) if Path(by_name[name]["output"]).exists() else None,
                 )
     except BaseException:
-        executor.shutdown(wait=False, cancel_futures=True)
+        workers.stop()
         raise
     order = [task["notebook"] for task in tasks]
     ordered_failures = [failures[name] for name in order if name in failures]
