@@ -140,3 +140,32 @@ def _running(pid: int) -> bool:
         return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
         return False
+
+
+MULTIPROCESSING_CHILD = """
+import multiprocessing, os, sys
+sys.path.insert(0, sys.argv[1])
+
+def build_like_a_dask_worker():
+    from analysis.build.execute import worker_pool
+    worker_pool(1).submit(os.getpid).result()
+
+if __name__ == "__main__":
+    child = multiprocessing.get_context("spawn").Process(target=build_like_a_dask_worker)
+    child.start()
+    child.join(20)
+    print(child.exitcode, flush=True)
+    if child.exitcode is None:
+        child.kill()
+"""
+
+
+def test_a_process_multiprocessing_started_ends_at_once_with_its_kept_workers(tmp_path):
+    # A Dask worker is such a process: multiprocessing's exit there waits for the process's children,
+    # so the kept workers must be told to end first (or Dask kills the worker after 4 seconds).
+    script = tmp_path / "parent.py"
+    script.write_text(MULTIPROCESSING_CHILD, encoding="utf-8")
+    started = time.monotonic()
+    finished = subprocess.run([sys.executable, str(script), str(SRC)], capture_output=True, text=True, timeout=120)
+    assert finished.stdout.strip() == "0", finished.stdout + finished.stderr
+    assert time.monotonic() - started < 15

@@ -19,6 +19,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
+import multiprocessing.util
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -391,6 +392,14 @@ class _KeptPool:
 _kept_pool: _KeptPool | None = None
 
 
+def _shut_down_kept_pool() -> None:
+    # Registered with multiprocessing: in a process it started (a Dask worker), its exit waits for
+    # the process's children before Python would tell the pool's workers to end. (Before the pool's
+    # own queue is closed, which its finalizer of priority 10 does: the workers are told through it.)
+    if _kept_pool is not None:
+        _kept_pool.pool.shutdown(wait=True, cancel_futures=True)
+
+
 def worker_pool(jobs: int) -> ProcessPoolExecutor:
     """``jobs`` worker processes for executing notebooks, kept for this process's later builds (as
     ``kernel_server_for_build`` keeps the kernel server): each worker imports Papermill once,
@@ -402,6 +411,8 @@ def worker_pool(jobs: int) -> ProcessPoolExecutor:
             return _kept_pool.pool
         if _kept_pool is not None:
             _kept_pool.pool.shutdown(wait=False, cancel_futures=True)
+        else:
+            multiprocessing.util.Finalize(None, _shut_down_kept_pool, exitpriority=100)
         _kept_pool = _KeptPool(jobs)
         return _kept_pool.pool
 
