@@ -45,7 +45,7 @@ def test_the_pool_is_kept_for_the_next_build_and_replaced_when_it_cannot_serve(f
     monkeypatch.setenv("PYTHONPATH", "/a/folder/of/other/modules")  # another environment: a new pool
     other = worker_pool(1)
     assert other is not again
-    NotebookWorkers(other, {}).stop()  # a build stopped part way shuts its pool down
+    other.shutdown(wait=True)  # (one that was shut down)
     assert worker_pool(1) is not other
     # A worker that died leaves the pool broken: the next build gets a new one.
     broken = worker_pool(1)
@@ -172,3 +172,45 @@ def test_a_process_multiprocessing_started_ends_at_once_with_its_kept_workers(tm
     finished = subprocess.run([sys.executable, str(script), str(SRC)], capture_output=True, text=True, timeout=120)
     assert finished.stdout.strip() == "0", finished.stdout + finished.stderr
     assert time.monotonic() - started < 15
+
+
+def test_a_build_stopped_part_way_cancels_only_its_own_notebooks(fresh_pool):
+    # Another build in this process (in another thread) shares the workers: its notebooks still run.
+    pool = worker_pool(1)
+    others = [pool.submit(time.sleep, 0.3) for _ in range(2)]
+    own = [pool.submit(time.sleep, 0.3) for _ in range(2)]
+    NotebookWorkers(pool, {}).cancel(own)
+    assert all(future.cancelled() for future in own)
+    assert [future.result(timeout=60) for future in others] == [None, None]
+    assert worker_pool(1) is pool  # and the workers stay for the next build
+
+
+def test_a_build_that_needs_other_workers_lets_another_builds_queued_notebooks_finish(fresh_pool):
+    pool = worker_pool(1)
+    queued = [pool.submit(time.sleep, 0.3) for _ in range(3)]
+    assert worker_pool(2) is not pool  # (another build, with two notebooks at a time)
+    assert [future.result(timeout=60) for future in queued] == [None, None, None]
+
+
+FORKED = """
+import os, sys
+sys.path.insert(0, sys.argv[1])
+from analysis.build.execute import worker_pool
+if __name__ == "__main__":
+    parents = worker_pool(1)
+    parents.submit(os.getpid).result()
+    child = os.fork()
+    if child == 0:
+        pool = worker_pool(1)  # a forked copy cannot use its parent's pool (its threads are gone)
+        print("new" if pool is not parents else "same", pool.submit(os.getpid).result(timeout=30) != os.getpid(),
+              flush=True)
+        os._exit(0)
+    os.waitpid(child, 0)
+"""
+
+
+def test_a_forked_copy_of_the_process_starts_workers_of_its_own(tmp_path):
+    script = tmp_path / "forked.py"
+    script.write_text(FORKED, encoding="utf-8")
+    finished = subprocess.run([sys.executable, str(script), str(SRC)], capture_output=True, text=True, timeout=120)
+    assert finished.stdout.strip() == "new True", finished.stdout + finished.stderr

@@ -149,3 +149,11 @@ def test_a_sections_catalogue_without_its_notebook_column_is_named(data_dir):
         sections_not_reported("E09000007", ANNUAL_REPORT, data_dir)
     assert [str(problem) for problem in refused.value.problems] == [
         f"{path}, column notebook: required column missing"]
+
+
+def test_a_section_listed_twice_in_the_catalogue_is_left_out_wherever_it_is_listed(data_dir):
+    _write(data_dir, GOOD.replace("own_figures = true", 'own_figures = true\nsections = ["context"]'))
+    path = data_dir / "reference" / "sections.csv"
+    path.write_text(path.read_text("utf-8") + "family_help,99,03b_family_help_more,More family help\n", "utf-8")
+    left_out = sections_not_reported("E09000007", ANNUAL_REPORT, data_dir)
+    assert {"03_family_help", "03b_family_help_more"} <= left_out and "01_context" not in left_out

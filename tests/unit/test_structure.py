@@ -12,7 +12,7 @@ README = PACKAGE.parents[1] / "README.md"
 
 # Bottom to top: a module may import from its own layer or any layer below, never above.
 LAYERS = [
-    {"errors", "vocabulary", "rounding", "files", "config", "periods", "person_level"},
+    {"errors", "vocabulary", "rounding", "files", "config", "periods", "person_level", "csv_rows"},
     {"present"},
     {"inputs"},
     {"national"},

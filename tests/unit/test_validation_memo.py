@@ -190,3 +190,55 @@ def test_validation_reads_only_files_in_the_folders_the_memo_hashes(data):
     folders = [str(folder.resolve()) + os.sep for folder in validation_memo.validation_folders(data)]
     outside = sorted(path for path in in_data if not any((path + os.sep).startswith(folder) for folder in folders))
     assert not outside, outside
+    # Nor anything of the project's but the package's code (in the key too) and the Python environment.
+    project = validation_memo.PROJECT_ROOT
+    hashed = (str(validation_memo.PACKAGE_DIR) + os.sep, str(Path(sys.prefix).resolve()) + os.sep)
+    in_project = sorted(path for path in seen if path.startswith(str(project) + os.sep) and "__pycache__" not in path
+                        and not any(path.startswith(prefix) for prefix in hashed))
+    assert not in_project, in_project
+
+
+def test_with_a_symbolic_link_among_the_files_validation_runs_every_time(validations, data, tmp_path):
+    validations.check()
+    figures = data / "partnerships" / "camden" / YEAR / "lists.csv"
+    elsewhere = tmp_path / "lists-elsewhere.csv"
+    elsewhere.write_bytes(figures.read_bytes())
+    figures.unlink()
+    figures.symlink_to(elsewhere)  # the same bytes, but a link: validation refuses it
+    for attempt in (1, 2):
+        with pytest.raises(InputError, match="symbolic link"):
+            validations.check()
+        assert validations.runs == 1 + attempt
+
+
+def test_a_broken_link_in_another_partnerships_folder_does_not_stop_the_build(validations, data):
+    # (An editor's lock file is such a link.) Validation reads nothing there; it runs, and passes.
+    (data / "partnerships" / "pan-dorset" / ".#partnership.toml").symlink_to("no-such-file")
+    lines = validations.check()
+    assert lines[-1].startswith("Checked the input files: no errors") and validations.runs == 1
+    validations.check()
+    assert validations.runs == 2  # (never remembered while the link is there)
+
+
+def test_a_file_saved_while_validation_reads_them_is_not_remembered_as_valid(validations, data, monkeypatch):
+    council = data / "partnerships" / "camden" / YEAR / "returns" / "council.csv"
+    real = validate_module.validate_for_build
+
+    def saved_during(*args, **kwargs):
+        report = real(*args, **kwargs)  # it read the valid file; now the partner saves a new one
+        edit_value(council, "front_door_referrals", "many")
+        return report
+
+    monkeypatch.setattr(validate_module, "validate_for_build", saved_during)
+    validations.check()  # passes: it read the file before it was saved
+    assert not validations.memo.exists()
+    monkeypatch.setattr(validate_module, "validate_for_build", real)
+    with pytest.raises(InputError, match="'many'"):
+        validations.check()
+
+
+def test_something_that_is_not_a_file_is_never_read_and_leaves_validation_to_run(validations, data):
+    os.mkfifo(data / "partnerships" / "pan-dorset" / "a-pipe")  # reading it would wait for a writer
+    validations.check()
+    validations.check()
+    assert validations.runs == 2  # (the key could not be known: nothing remembered, nothing waited)

@@ -372,21 +372,25 @@ class NotebookWorkers:
         environment = {**self.environment, **token, **(task.get("environment") or {})}
         return self.pool.submit(execute_notebook, {**task, "environment": environment})
 
-    def stop(self) -> None:
-        """Cancel what has not started; the pool is not reused."""
-        self.pool.shutdown(wait=False, cancel_futures=True)
+    def cancel(self, futures) -> None:
+        """Cancel those of ``futures`` (this build's) that have not started. The workers stay, for
+        another build in this process (one in another thread, or the next)."""
+        for future in futures:
+            future.cancel()
 
 
 class _KeptPool:
     def __init__(self, jobs: int):
-        self.jobs, self.started_with = jobs, _server_environment()
+        self.jobs, self.started_with, self.process = jobs, _server_environment(), os.getpid()
         self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn"),
                                         initializer=_init_worker, initargs=(os.getpid(),))
 
     def usable(self, jobs: int) -> bool:
         # A pool that was shut down cannot be used again; nor can one whose worker died, which
         # concurrent.futures shuts down (and marks broken).
-        return self.jobs == jobs and self.started_with == _server_environment() and not self.pool._shutdown_thread
+        # (A forked copy of this process cannot use its parent's pool: its threads were not copied.)
+        return (self.jobs == jobs and self.started_with == _server_environment() and self.process == os.getpid()
+                and not self.pool._shutdown_thread)
 
 
 _kept_pool: _KeptPool | None = None
@@ -396,7 +400,7 @@ def _shut_down_kept_pool() -> None:
     # Registered with multiprocessing: in a process it started (a Dask worker), its exit waits for
     # the process's children before Python would tell the pool's workers to end. (Before the pool's
     # own queue is closed, which its finalizer of priority 10 does: the workers are told through it.)
-    if _kept_pool is not None:
+    if _kept_pool is not None and _kept_pool.process == os.getpid():
         _kept_pool.pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -409,9 +413,11 @@ def worker_pool(jobs: int) -> ProcessPoolExecutor:
     with _kept_server_lock:
         if _kept_pool is not None and _kept_pool.usable(jobs):
             return _kept_pool.pool
-        if _kept_pool is not None:
-            _kept_pool.pool.shutdown(wait=False, cancel_futures=True)
-        else:
+        if _kept_pool is not None and _kept_pool.process == os.getpid():
+            # Another build in this process (in another thread) may still have notebooks queued on
+            # it: they run, then its workers end.
+            _kept_pool.pool.shutdown(wait=False)
+        if _kept_pool is None or _kept_pool.process != os.getpid():
             multiprocessing.util.Finalize(None, _shut_down_kept_pool, exitpriority=100)
         _kept_pool = _KeptPool(jobs)
         return _kept_pool.pool
@@ -449,8 +455,10 @@ def run_notebooks(
             return run_notebooks(tasks, jobs, jupyter_dir, progress, own_workers)
     by_name = {task["notebook"]: task for task in tasks}
     done = 0
+    futures: dict = {}
     try:
-        futures = {workers.submit(task): task["notebook"] for task in tasks}
+        for task in tasks:
+            futures[workers.submit(task)] = task["notebook"]
         for future in as_completed(futures):
             name = futures[future]
             try:
@@ -482,7 +490,7 @@ def run_notebooks(
                     executed_copy=Path(by_name[name]["output"]) if Path(by_name[name]["output"]).exists() else None,
                 )
     except BaseException:
-        workers.stop()
+        workers.cancel(futures)
         raise
     order = [task["notebook"] for task in tasks]
     ordered_failures = [failures[name] for name in order if name in failures]

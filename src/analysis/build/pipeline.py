@@ -121,7 +121,7 @@ def sections_not_reported(area_code: str, kind: str, data_dir: Path | None = Non
     partnership = partnership_for_area(area_code, data_dir)
     if kind != ANNUAL_REPORT or partnership is None or not partnership.sections:
         return frozenset()  # (no sections: the data folder has no sections catalogue)
-    return frozenset(notebook for section, notebook in section_notebooks(data_dir).items()
+    return frozenset(notebook for section, notebook in section_notebooks(data_dir)
                      if section not in partnership.sections)
 
 
@@ -171,7 +171,8 @@ def validate_inputs(year: str, area_code: str, data_dir: Path | None, progress: 
         lines.append(f"Checked the input files: no errors, {len(report.warnings)} warning"
                      f"{'s' if len(report.warnings) != 1 else ''}")
         progress(lines[-1])
-    if key is not None:
+    # (Remembered only if no file changed while validation read them: it may have read either version.)
+    if key is not None and key == validation_memo.validation_key(year, area_code, data_dir, environment):
         validation_memo.remember(memo_path, key, lines)
 
 

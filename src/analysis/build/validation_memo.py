@@ -14,7 +14,9 @@ no environment variable). A memo is kept only under a key made of all of that, b
 
 Nothing is trusted from a file's size or times: the files are small (a few hundred kilobytes with
 the package's code), and hashing them takes a few milliseconds. Only a validation without errors is
-remembered, with the lines it printed (its warnings), which are printed again when it is used.
+remembered, with the lines it printed (its warnings), which are printed again when it is used; and
+only when the files hashed after it are those hashed before (none was saved while it read them).
+With a symbolic link among the files nothing is remembered: validation runs every time.
 """
 from __future__ import annotations
 
@@ -32,10 +34,11 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 
 def _entries_under(folder: Path, suffixes: tuple[str, ...] = ()) -> list[Path]:
-    """Every folder and file under ``folder`` (of the files, those ending in ``suffixes`` when
-    given), in a fixed order: an empty folder counts too (validation looks for last year's)."""
+    """Every folder, file and link under ``folder`` (of the files, those ending in ``suffixes`` when
+    given), in a fixed order: an empty folder counts too (validation looks for last year's). Links
+    are listed, not followed."""
     found = []
-    for root, folders, files in os.walk(folder, followlinks=True):
+    for root, folders, files in os.walk(folder):
         folders[:] = sorted(name for name in folders if name != "__pycache__")
         found += [Path(root) / name for name in folders]
         found += [Path(root) / name for name in sorted(files) if not suffixes or name.endswith(suffixes)]
@@ -48,8 +51,11 @@ def validation_folders(data_folder: Path | None) -> tuple[Path, Path]:
     return paths.partnerships, paths.reference
 
 
-def validation_key(year: str, area_code: str, data_folder: Path | None, environment: str) -> str:
-    """The SHA-256 of everything validation's outcome depends on (see the module's docstring)."""
+def validation_key(year: str, area_code: str, data_folder: Path | None, environment: str) -> str | None:
+    """The SHA-256 of everything validation's outcome depends on (see the module's docstring); None
+    when that cannot be known for sure, and validation must run: a symbolic link among the files
+    (validation refuses a linked file, and what a link points to can change without the folder
+    changing), or something that is not a file or cannot be read (validation says why, if it reads it)."""
     digest = hashlib.sha256()
 
     def add(text: str) -> None:
@@ -62,11 +68,18 @@ def validation_key(year: str, area_code: str, data_folder: Path | None, environm
     for folder, suffixes in [(folder, ()) for folder in validation_folders(data_folder)] + [(PACKAGE_DIR, (".py",))]:
         add(f"folder {folder.resolve()} {folder.is_dir()}")
         for path in _entries_under(folder, suffixes):
+            if path.is_symlink():
+                return None
             if path.is_dir():
                 add(f"folder {path.relative_to(folder).as_posix()}")
                 continue
+            if not path.is_file():
+                return None  # a pipe or a socket, say: reading it could wait for ever
             add(f"file {path.relative_to(folder).as_posix()}")
-            content = path.read_bytes()
+            try:
+                content = path.read_bytes()
+            except OSError:
+                return None
             digest.update(len(content).to_bytes(8, "little") + content)
     return digest.hexdigest()
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.config import AREA_CODE, PARTNERSHIP_ID, DataPaths, data_paths, display_path
+from analysis.csv_rows import read_csv_rows
 from analysis.errors import InputError, InputProblem, ParameterError
 
 PARTNERSHIP_FILE = "partnership.toml"
@@ -86,20 +87,14 @@ def _reference_ids(data_dir: Path | str | None) -> dict[str, set[str]]:
     return ids
 
 
-def section_notebooks(data_dir: Path | str | None = None) -> dict[str, str]:
-    """Each section's notebook (by stem), from data/reference/sections.csv (read as text, like the
-    ids above: a build that finds its edition up to date needs no more); InputError when the file
-    or one of those two columns is missing."""
+def section_notebooks(data_dir: Path | str | None = None) -> list[tuple[str, str]]:
+    """(section, notebook by stem) for each row of data/reference/sections.csv (read as text, like
+    the ids above: a build that finds its edition up to date needs no more); InputError when the
+    file or one of those two columns is missing."""
     path = data_paths(data_dir).reference / "sections.csv"
     if not path.exists():
         raise InputError([InputProblem(display_path(path), "file not found")])
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = [column for column in ("section", "notebook") if column not in (reader.fieldnames or [])]
-        if missing:
-            raise InputError([InputProblem(display_path(path), "required column missing", column=column)
-                              for column in missing])
-        return {row["section"]: row["notebook"] for row in reader}
+    return [(row["section"], row["notebook"]) for _, row in read_csv_rows(path, ["section", "notebook"])]
 
 
 def read_partnership(path: Path, data_dir: Path | str | None = None) -> Partnership:

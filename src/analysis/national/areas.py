@@ -6,7 +6,6 @@ A build checks its area against these before anything else, so this module reads
 """
 from __future__ import annotations
 
-import csv
 import difflib
 import os
 import re
@@ -16,9 +15,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from analysis.config import AREA_CODE, DataPaths, display_path
+from analysis.csv_rows import read_csv_rows
 from analysis.errors import InputError, InputProblem, ParameterError
 
 AREAS_FILE = "areas.csv"
+AREA_COLUMNS = ["area_code", "old_la_code", "area_name", "geographic_level"]  # (of those it has, the ones read here)
 LOCAL_AUTHORITY = "Local authority"  # areas.csv's geographic_level of a local authority
 
 
@@ -45,8 +46,7 @@ def require_national_file(path: Path) -> Path:
 
 @lru_cache(maxsize=8)
 def _area_rows_cached(path: str, signature: tuple[int, int]) -> tuple[dict[str, str], ...]:
-    with open(path, encoding="utf-8", newline="") as handle:
-        return tuple(csv.DictReader(handle))
+    return tuple(row for _, row in read_csv_rows(Path(path), AREA_COLUMNS))
 
 
 def area_rows(national_dir: Path = DataPaths().national) -> tuple[dict[str, str], ...]:
@@ -140,18 +140,6 @@ def _succession_problems(row: dict) -> list[tuple[str, str]]:
     return found
 
 
-def _successor_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """(line, row) for each row of area_successors.csv, every cell as text (a short row's missing
-    cells empty); InputError when a column is missing."""
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle, restval="")
-        missing = [column for column in SUCCESSOR_COLUMNS if column not in (reader.fieldnames or [])]
-        if missing:
-            raise InputError([InputProblem(display_path(path), "required column missing", column=column)
-                              for column in missing])
-        return [(reader.line_num, {column: row[column] or "" for column in SUCCESSOR_COLUMNS}) for row in reader]
-
-
 def read_area_successors(reference_dir: Path = DataPaths().reference) -> dict[str, AreaSuccession]:
     """Every abolished or replaced authority in ``reference_dir``/area_successors.csv, by old code, checked.
 
@@ -161,7 +149,7 @@ def read_area_successors(reference_dir: Path = DataPaths().reference) -> dict[st
     path = Path(reference_dir) / SUCCESSORS_FILE
     if not path.exists():
         return {}
-    rows = _successor_rows(path)
+    rows = read_csv_rows(path, SUCCESSOR_COLUMNS)
     file = display_path(path)
     problems, successions, first_row = [], {}, {}
     for line, row in rows:
