@@ -56,6 +56,20 @@ def test_the_pool_is_kept_for_the_next_build_and_replaced_when_it_cannot_serve(f
     assert worker_pool(1) is not broken
 
 
+class _Server:
+    """Stands in for the build's kernel server."""
+    address = "/tmp/this-builds-server"
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exception):
+        pass
+
+    def expect(self, notebooks):
+        pass
+
+
 class _RecordingPool:
     def __init__(self):
         self.tasks = []
@@ -72,20 +86,9 @@ def test_each_task_carries_this_builds_kernelspec_server_and_token(tmp_path, mon
     pool = _RecordingPool()
     monkeypatch.setattr(execute, "worker_pool", lambda jobs: pool)
     monkeypatch.setattr(execute, "write_bytecode", lambda: None)
+    monkeypatch.setattr(execute, "_builds_with_workers", 1)  # (a later build: its workers are kept)
 
-    class Server:
-        address = "/tmp/this-builds-server"
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exception):
-            pass
-
-        def expect(self, notebooks):
-            pass
-
-    with notebook_workers(2, tmp_path / "jupyter", 1, Server()) as workers:
+    with notebook_workers(2, tmp_path / "jupyter", 1, _Server()) as workers:
         workers.submit({"notebook": "a.ipynb", "environment": {"ANALYSIS_READS_LOG": "/tmp/log"}})
     (task,) = pool.tasks
     assert task["environment"] == {
@@ -214,3 +217,15 @@ def test_a_forked_copy_of_the_process_starts_workers_of_its_own(tmp_path):
     script.write_text(FORKED, encoding="utf-8")
     finished = subprocess.run([sys.executable, str(script), str(SRC)], capture_output=True, text=True, timeout=120)
     assert finished.stdout.strip() == "new True", finished.stdout + finished.stderr
+
+
+def test_a_processs_first_build_lets_its_workers_go_and_later_builds_keep_theirs(fresh_pool, tmp_path, monkeypatch):
+    # A command that builds one edition gains nothing from idle workers kept until it ends.
+    monkeypatch.setattr(execute, "_builds_with_workers", 0)
+    monkeypatch.setattr(execute, "write_bytecode", lambda: None)
+    pools = []
+    for _ in range(3):
+        with notebook_workers(1, tmp_path, 1, _Server()) as workers:
+            pools.append(workers.pool)
+    assert pools[0]._shutdown_thread, "the first build's workers were kept"
+    assert pools[1] is pools[2] is execute._kept_pool.pool and not pools[1]._shutdown_thread

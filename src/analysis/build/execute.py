@@ -2,8 +2,8 @@
 
 Every failure is collected and reported with its notebook and cell; nothing is raised
 from a worker. Heavy imports (papermill) happen inside the workers only, so the command
-line starts quickly; a process that builds editions in turn keeps its workers (and its kernel
-server) for its next build, so they import once per process, not once per edition.
+line starts quickly; a process that builds editions in turn keeps its kernel server, and from its
+second build on its workers, for its next build, so they import once per process, not per edition.
 """
 from __future__ import annotations
 
@@ -423,6 +423,18 @@ def worker_pool(jobs: int) -> ProcessPoolExecutor:
         return _kept_pool.pool
 
 
+_builds_with_workers = 0  # builds in this process that have executed notebooks
+
+
+def forget_worker_pool(pool: ProcessPoolExecutor) -> None:
+    """Let ``pool``'s workers end once they have nothing to do, and keep it no longer."""
+    global _kept_pool
+    with _kept_server_lock:
+        if _kept_pool is not None and _kept_pool.pool is pool:
+            _kept_pool = None
+    pool.shutdown(wait=False)
+
+
 @contextmanager
 def notebook_workers(jobs: int, jupyter_dir: Path, notebooks: int = IMPORT_LATER_FROM,
                      server: KernelServer | None = None) -> Iterator[NotebookWorkers]:
@@ -434,9 +446,19 @@ def notebook_workers(jobs: int, jupyter_dir: Path, notebooks: int = IMPORT_LATER
     with server or KernelServer() as kernels:
         kernels.expect(notebooks)
         existing = os.environ.get("JUPYTER_PATH")
-        yield NotebookWorkers(worker_pool(jobs), {
+        global _builds_with_workers
+        with _kept_server_lock:
+            _builds_with_workers += 1
+            first = _builds_with_workers == 1
+        pool = worker_pool(jobs)
+        yield NotebookWorkers(pool, {
             "JUPYTER_PATH": str(jupyter_dir) + (os.pathsep + existing if existing else ""),
             SERVER_VARIABLE: kernels.address})
+        if first:
+            # A command that builds one edition would keep idle workers until it ends, for nothing:
+            # the process's first build lets its workers end now (they have run every notebook), and
+            # only a process that builds again keeps them (build-all's workers, a script).
+            forget_worker_pool(pool)
 
 
 def run_notebooks(
