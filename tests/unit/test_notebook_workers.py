@@ -229,3 +229,12 @@ def test_a_processs_first_build_lets_its_workers_go_and_later_builds_keep_theirs
             pools.append(workers.pool)
     assert pools[0]._shutdown_thread, "the first build's workers were kept"
     assert pools[1] is pools[2] is execute._kept_pool.pool and not pools[1]._shutdown_thread
+
+
+def test_a_processs_first_build_lets_its_workers_go_when_it_fails_too(fresh_pool, tmp_path, monkeypatch):
+    monkeypatch.setattr(execute, "_builds_with_workers", 0)
+    monkeypatch.setattr(execute, "write_bytecode", lambda: None)
+    with pytest.raises(RuntimeError):
+        with notebook_workers(1, tmp_path, 1, _Server()) as workers:
+            raise RuntimeError("a notebook failed")
+    assert workers.pool._shutdown_thread and execute._kept_pool is None

@@ -451,14 +451,17 @@ def notebook_workers(jobs: int, jupyter_dir: Path, notebooks: int = IMPORT_LATER
             _builds_with_workers += 1
             first = _builds_with_workers == 1
         pool = worker_pool(jobs)
-        yield NotebookWorkers(pool, {
-            "JUPYTER_PATH": str(jupyter_dir) + (os.pathsep + existing if existing else ""),
-            SERVER_VARIABLE: kernels.address})
-        if first:
-            # A command that builds one edition would keep idle workers until it ends, for nothing:
-            # the process's first build lets its workers end now (they have run every notebook), and
-            # only a process that builds again keeps them (build-all's workers, a script).
-            forget_worker_pool(pool)
+        try:
+            yield NotebookWorkers(pool, {
+                "JUPYTER_PATH": str(jupyter_dir) + (os.pathsep + existing if existing else ""),
+                SERVER_VARIABLE: kernels.address})
+        finally:
+            if first:
+                # A command that builds one edition would keep idle workers until it ends, for
+                # nothing: the process's first build lets its workers end now (whether or not its
+                # notebooks ran), and only a process that builds again keeps them (build-all's
+                # workers, a script).
+                forget_worker_pool(pool)
 
 
 def run_notebooks(

@@ -10,7 +10,6 @@ A partnership covering one authority is found by either; one covering several by
 """
 from __future__ import annotations
 
-import csv
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,8 +81,7 @@ def _reference_ids(data_dir: Path | str | None) -> dict[str, set[str]]:
         path = reference / file
         ids[key] = set()
         if path.exists():  # (read as text: a build reads every partnership's file before anything else)
-            with open(path, encoding="utf-8-sig", newline="") as handle:
-                ids[key] = {row[column] for row in csv.DictReader(handle)}
+            ids[key] = {row[column] for _, row in read_csv_rows(path, [column])}
     return ids
 
 
